@@ -1,0 +1,24 @@
+export { TrainingMonitor, type MonitorReport, type LayerReport, type RunStatus } from './stability/training-monitor.js';
+export { TrainingInstabilityError, MonitorSetupError } from './stability/errors.js';
+export {
+  DEFAULT_WEIGHT_BOUNDS,
+  type Action,
+  type TrainingMonitorOptions,
+  type WeightBoundRule,
+} from './stability/options.js';
+export type {
+  Finding,
+  FindingKind,
+  NonFiniteFinding,
+  NonFiniteValues,
+  WeightBoundFinding,
+  DeadReluFinding,
+  TrainingPosition,
+} from './stability/findings.js';
+export type { TimelinePoint } from './stability/timeline.js';
+export { inspectTensor, type InspectOptions } from './inspect/inspect-tensor.js';
+export { inspectModel, type WeightHealth } from './inspect/inspect-model.js';
+export type { TensorHealth } from './inspect/tensor-health.js';
+export type { InspectStrategy } from './inspect/read-values.js';
+export { InvalidOptionsError } from './options/validate.js';
+export { UnsupportedModelError } from './tfjs/model-guard.js';

@@ -1,0 +1,32 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { inspectOnDevice } from './device-reduce.js';
+import { defaultStrategy, readValuesSync, type InspectStrategy } from './read-values.js';
+import { scanValues } from './scan.js';
+import type { TensorHealth } from './tensor-health.js';
+
+export interface InspectOptions {
+  /** 'auto' (default) scans on cpu/wasm and reduces on the device elsewhere. */
+  strategy?: InspectStrategy | 'auto';
+}
+
+export function resolveStrategy(strategy: InspectStrategy | 'auto' = 'auto'): InspectStrategy {
+  return strategy === 'auto' ? defaultStrategy() : strategy;
+}
+
+/** Health of several tensors in one go: one pass each on the host, or one read-back on the device. */
+export async function inspectTensors(
+  tensors: readonly tf.Tensor[],
+  strategy: InspectStrategy,
+): Promise<TensorHealth[]> {
+  if (strategy === 'device') return inspectOnDevice(tensors);
+  return tensors.map((t) => scanValues(readValuesSync(t)));
+}
+
+/**
+ * Counts of NaN and ±Infinity in a tensor, and min, max, mean |x|, L2 norm and the fraction of
+ * zeros over its finite values. The tensor is only read, never disposed or copied on cpu/wasm.
+ */
+export async function inspectTensor(t: tf.Tensor, options: InspectOptions = {}): Promise<TensorHealth> {
+  const [health] = await inspectTensors([t], resolveStrategy(options.strategy));
+  return health as TensorHealth;
+}

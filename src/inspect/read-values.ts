@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export type NumericArray = Float32Array | Int32Array | Uint8Array;
+
+/** How the inspector reads a tensor: a JS scan of host memory, or a reduction on the device. */
+export type InspectStrategy = 'scan' | 'device';
+
+/**
+ * cpu and wasm keep tensors in JS-visible memory, so one JS pass is cheapest. Every other
+ * backend (tfjs-node, webgl, webgpu) copies on read, so it reduces on the device instead.
+ */
+export function defaultStrategy(backendName: string = tf.getBackend()): InspectStrategy {
+  return backendName === 'cpu' || backendName === 'wasm' ? 'scan' : 'device';
+}
+
+interface WasmHeapAccess {
+  typedArrayFromHeap(t: tf.Tensor): NumericArray;
+}
+
+/**
+ * The tensor's values, without a copy where the backend allows it (cpu: its own storage;
+ * wasm: a view into the heap). Use the result at once and never write to it: a wasm view
+ * becomes invalid as soon as the heap grows.
+ */
+export function readValuesSync(t: tf.Tensor): NumericArray {
+  if (tf.getBackend() === 'wasm') {
+    const wasm = tf.backend() as unknown as Partial<WasmHeapAccess>;
+    if (typeof wasm.typedArrayFromHeap === 'function') {
+      try {
+        return wasm.typedArrayFromHeap(t);
+      } catch {
+        // The tensor lives on another backend (e.g. created before setBackend): copy instead.
+      }
+    }
+  }
+  return t.dataSync() as NumericArray;
+}

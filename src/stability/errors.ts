@@ -1,0 +1,38 @@
+import { describePosition, type Finding } from './findings.js';
+
+const ADVICE: Record<Finding['kind'], string> = {
+  'non-finite':
+    'The weights now hold NaN/Infinity: do not save this model. Lower the learning rate, clip gradients ' +
+    '(optimizer clipNorm/clipValue), and check the inputs and labels for NaN/Infinity.',
+  'weight-bound':
+    'The weights are growing past a plausible range, which usually precedes NaN. Lower the learning rate, ' +
+    'add weight decay or clipping, or widen the rule if this layer legitimately needs larger values.',
+  'dead-relu':
+    'Too many ReLU units output 0 for every probe example and get no gradient. Lower the learning rate, ' +
+    'check the bias initialisation, or use LeakyReLU/ELU.',
+};
+
+/**
+ * Thrown by `model.fit` (and `monitor.assertHealthy()`) when training became unstable.
+ * `findings` holds every finding of the run, the first failing one first.
+ */
+export class TrainingInstabilityError extends Error {
+  override name = 'TrainingInstabilityError';
+  readonly findings: Finding[];
+
+  constructor(findings: Finding[]) {
+    const [first] = findings;
+    const more = findings.length > 1 ? ` (${findings.length - 1} more finding(s) in error.findings)` : '';
+    super(
+      first
+        ? `Training became numerically unstable at ${describePosition(first)}: ${first.message}.${more} ${ADVICE[first.kind]}`
+        : 'Training became numerically unstable.',
+    );
+    this.findings = findings;
+  }
+}
+
+/** The monitor was used in a way tfjs cannot serve (wrapped as a plain callback, bad probe…). */
+export class MonitorSetupError extends Error {
+  override name = 'MonitorSetupError';
+}

@@ -1,0 +1,67 @@
+import type { Action } from './options.js';
+
+/** Where in training a finding was first seen. */
+export interface TrainingPosition {
+  epoch: number;
+  /** Batch index within the epoch. */
+  batch: number;
+  /** Global step: batches since training began, from 0. */
+  step: number;
+}
+
+interface FindingBase extends TrainingPosition {
+  action: Action;
+  message: string;
+  /** Checks at which the same problem was seen, the first included. */
+  occurrences: number;
+  lastStep: number;
+}
+
+export interface NonFiniteValues {
+  layer?: string;
+  /** `layer/name` of the weight, or the loss's log key (`loss`). */
+  weight: string;
+  nanCount: number;
+  infCount: number;
+  size: number;
+}
+
+/** The first NaN/Infinity of the run. `affected` lists everything non-finite at that check. */
+export interface NonFiniteFinding extends FindingBase, NonFiniteValues {
+  kind: 'non-finite';
+  affected: NonFiniteValues[];
+}
+
+export interface WeightBoundFinding extends FindingBase {
+  kind: 'weight-bound';
+  layer: string;
+  weight: string;
+  bound: 'min' | 'max' | 'maxAbs';
+  observed: number;
+  limit: number;
+  /** Fraction of the weight's elements outside the bound when it was first breached. */
+  fractionOutOfBounds: number;
+  /** Index of the rule in `weightBounds`. */
+  rule: number;
+}
+
+export interface DeadReluFinding extends FindingBase {
+  kind: 'dead-relu';
+  layer: string;
+  /** Fraction of units that output 0 for every probe example. */
+  deadFraction: number;
+  deadUnits: number;
+  units: number;
+  /** Fraction of all activations that are 0. */
+  zeroFraction: number;
+  maxDeadFraction: number;
+  probeSize: number;
+}
+
+export type Finding = NonFiniteFinding | WeightBoundFinding | DeadReluFinding;
+export type FindingKind = Finding['kind'];
+
+/** "epoch 2, batch 17 (step 117)" */
+export function describePosition(p: TrainingPosition): string {
+  return `epoch ${p.epoch}, batch ${p.batch} (step ${p.step})`;
+}

@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { parseOptions } from '../options/validate.js';
+import type { Logger } from 'pino';
+
+export const ACTIONS = ['warn', 'stop', 'fail'] as const;
+/** What a finding does: log it, stop training gracefully, or stop and make `model.fit` reject. */
+export type Action = (typeof ACTIONS)[number];
+const action = z.enum(ACTIONS);
+
+const tensor = z.custom<tf.Tensor>((v) => v instanceof tf.Tensor, {
+  message: 'expected a tf.Tensor (created by the same @tensorflow/tfjs-core that tfjs-monitor uses)',
+});
+
+const finiteNumber = z.number().refine(Number.isFinite, 'expected a finite number');
+
+const weightBoundRule = z
+  .object({
+    /** Layer name, exact or glob (`dense_*`). Default: every layer. */
+    layer: z.string().min(1).optional(),
+    /** Weight name, exact or glob: `kernel` matches the part after the layer, `dense_1/kernel` the full name. */
+    weight: z.string().min(1).optional(),
+    min: finiteNumber.optional(),
+    max: finiteNumber.optional(),
+    maxAbs: finiteNumber.refine((v) => v > 0, 'expected a number > 0').optional(),
+    action: action.default('warn'),
+  })
+  .strict()
+  .refine((r) => r.min !== undefined || r.max !== undefined || r.maxAbs !== undefined, {
+    message: 'a weight-bound rule needs at least one of min, max or maxAbs',
+  })
+  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
+    message: 'min must not be greater than max',
+  });
+
+export type WeightBoundRule = z.input<typeof weightBoundRule>;
+export type ResolvedWeightBoundRule = z.output<typeof weightBoundRule>;
+
+/**
+ * The default bound: |w| ≤ 1e4 for every weight but BatchNorm's moving variance (a statistic of
+ * the data, which is legitimately large on unnormalised inputs). Initialisers put weights well
+ * under 1, and trained weights of healthy models rarely pass 100; a weight past 1e4 means the
+ * updates are diverging, usually a few steps before the first Infinity. The action is 'warn',
+ * since a bound is a heuristic while NaN is a fact.
+ */
+export const DEFAULT_WEIGHT_BOUNDS: readonly ResolvedWeightBoundRule[] = Object.freeze([
+  { weight: '!moving_variance', maxAbs: 1e4, action: 'warn' },
+]);
+
+const deadRelu = z
+  .object({
+    /** A fixed batch of inputs (or one tensor per model input) run through the ReLU layers. */
+    probe: z.union([tensor, z.array(tensor).min(1)]),
+    /** Probe every this many batches (global steps, counted from the first batch). */
+    every: z.number().int().positive().default(100),
+    /** A layer with more than this fraction of dead units is reported. */
+    maxDeadFraction: z.number().min(0).max(1).default(0.5),
+    action: action.default('warn'),
+  })
+  .strict();
+
+const logger = z.custom<Logger>(
+  (v) => {
+    const l = v as Record<string, unknown> | null;
+    return l != null && ['info', 'warn', 'error', 'debug'].every((m) => typeof l[m] === 'function');
+  },
+  { message: 'expected a pino logger (an object with debug, info, warn and error methods)' },
+);
+
+export const trainingMonitorOptions = z
+  .object({
+    /** Run the non-finite and weight-bound checks every this many batches. 1 catches NaN in the batch it appears. */
+    checkEvery: z.number().int().positive().default(1),
+    nonFinite: z.object({ action: action.default('fail') }).strict().default({ action: 'fail' }),
+    weightBounds: z.array(weightBoundRule).default(() => DEFAULT_WEIGHT_BOUNDS.map((r) => ({ ...r }))),
+    deadRelu: deadRelu.optional(),
+    logger: logger.optional(),
+    /** How weights are read: 'auto' scans host memory on cpu/wasm and reduces on the device elsewhere. */
+    strategy: z.enum(['auto', 'scan', 'device']).default('auto'),
+    /** Points kept per layer timeline; older points are merged pairwise, keeping extremes. */
+    timelinePoints: z.number().int().min(2).default(512),
+  })
+  .strict();
+
+export type TrainingMonitorOptions = z.input<typeof trainingMonitorOptions>;
+export type ResolvedOptions = z.output<typeof trainingMonitorOptions>;
+
+export function resolveOptions(options: unknown): ResolvedOptions {
+  return parseOptions(trainingMonitorOptions, options ?? {}, 'TrainingMonitor options');
+}

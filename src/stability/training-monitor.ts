@@ -1,0 +1,464 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
+import type { Logger } from 'pino';
+import { countOutsideOnDevice } from '../inspect/device-reduce.js';
+import { inspectTensors, resolveStrategy } from '../inspect/inspect-tensor.js';
+import { listLayers, type LayerRef, type WeightRef } from '../inspect/model-weights.js';
+import { readValuesSync, type InspectStrategy } from '../inspect/read-values.js';
+import { countOutside } from '../inspect/scan.js';
+import { healthFromSums, nonFiniteCount, type TensorHealth } from '../inspect/tensor-health.js';
+import { defaultLogger } from '../logger.js';
+import { assertLayersModel } from '../tfjs/model-guard.js';
+import { DeadReluProbe, type ReluStats } from './dead-relu-probe.js';
+import { MonitorSetupError, TrainingInstabilityError } from './errors.js';
+import {
+  describePosition,
+  type Finding,
+  type NonFiniteFinding,
+  type NonFiniteValues,
+  type TrainingPosition,
+} from './findings.js';
+import { resolveOptions, type Action, type ResolvedOptions, type TrainingMonitorOptions } from './options.js';
+import { Timeline, type TimelinePoint } from './timeline.js';
+import { WeightBounds, type BoundBreach } from './weight-bounds.js';
+
+type LogValue = number | tf.Scalar;
+type Logs = Record<string, LogValue | undefined>;
+type Measured = Omit<TimelinePoint, 'step' | 'toStep' | 'epoch' | 'batch'>;
+
+export type RunStatus = 'healthy' | 'warned' | 'stopped' | 'failed';
+
+export interface LayerReport {
+  name: string;
+  className: string;
+  weights: string[];
+  /** Whether the dead-ReLU probe measured this layer. */
+  relu: boolean;
+  /** The last measured values. */
+  last: Measured;
+  timeline: TimelinePoint[];
+}
+
+/** Plain JSON: safe to `JSON.stringify` and store. */
+export interface MonitorReport {
+  status: RunStatus;
+  backend: string;
+  strategy: InspectStrategy;
+  startedAt: string;
+  endedAt: string | null;
+  epochs: number;
+  steps: number;
+  checks: number;
+  probes: number;
+  lastLoss: number | null;
+  stoppedAt: (TrainingPosition & { kind: Finding['kind'] }) | null;
+  findings: Finding[];
+  layers: LayerReport[];
+}
+
+interface Run {
+  layers: LayerRef[];
+  weights: WeightRef[];
+  layerOfWeight: number[];
+  timelines: Timeline[];
+  last: Measured[];
+  layerIndex: Map<string, number>;
+  reluLayers: Set<number>;
+  strategy: InspectStrategy;
+  bounds: WeightBounds;
+  probe: DeadReluProbe | null;
+  findings: Finding[];
+  byKey: Map<string, Finding>;
+  failing: Finding[];
+  stoppedBy: Finding | null;
+  epoch: number;
+  epochs: number;
+  step: number;
+  lastPosition: TrainingPosition | null;
+  lastCheckedStep: number;
+  checks: number;
+  probes: number;
+  lastLoss: number | null;
+  pending: Map<number, Measured>;
+  backend: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+const LEVEL: Record<Action, 'warn' | 'error'> = { warn: 'warn', stop: 'error', fail: 'error' };
+
+function lossEntries(logs: Logs | undefined): { key: string; value: LogValue }[] {
+  if (!logs) return [];
+  return Object.entries(logs)
+    .filter(([key, value]) => value !== undefined && (key === 'loss' || key.endsWith('_loss')))
+    .map(([key, value]) => ({ key, value: value as LogValue }));
+}
+
+function numberHealth(v: number): TensorHealth {
+  const nan = Number.isNaN(v) ? 1 : 0;
+  const pos = v === Infinity ? 1 : 0;
+  const neg = v === -Infinity ? 1 : 0;
+  return healthFromSums(1, nan, pos, neg, v, v, Math.abs(v), Math.abs(v), v === 0 ? 1 : 0);
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toFixed(4));
+}
+
+/**
+ * Watches a tfjs model while it trains: the first NaN/Infinity in the loss or any weight, weights
+ * outside plausible bounds, and dead ReLU units. Each finding warns, stops training, or fails the
+ * job, as configured.
+ *
+ * Pass it to `model.fit(x, y, { callbacks: [monitor] })` or `model.fitDataset(ds, { callbacks: [monitor] })`.
+ * With action 'fail', training stops at the batch of the finding and `fit` rejects with a
+ * TrainingInstabilityError once tfjs has cleaned up. List the monitor last among the callbacks:
+ * tfjs skips the `onTrainEnd` of the callbacks after one that throws.
+ */
+export class TrainingMonitor extends Callback {
+  private readonly options: ResolvedOptions;
+  private readonly logger: Logger;
+  private run: Run | null = null;
+
+  constructor(options: TrainingMonitorOptions = {}) {
+    super();
+    this.options = resolveOptions(options);
+    this.logger = this.options.logger ?? defaultLogger();
+  }
+
+  /** Findings of the latest run (or the one in progress), first occurrence first. */
+  get findings(): Finding[] {
+    return this.run ? [...this.run.findings] : [];
+  }
+
+  override setModel(model: Parameters<Callback['setModel']>[0]): void {
+    assertLayersModel(model, 'TrainingMonitor');
+    super.setModel(model);
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    if (!(this instanceof TrainingMonitor) || !this.model) {
+      throw new MonitorSetupError(
+        'TrainingMonitor was wrapped as a plain-object callback, so it cannot see the model. This happens when it ' +
+          'comes after a plain-object callback in `callbacks` (wrap those in `new tf.CustomCallback({...})`), or ' +
+          'when two copies of @tensorflow/tfjs-layers are loaded (run `npm ls @tensorflow/tfjs-layers` and dedupe).',
+      );
+    }
+    const layers = listLayers(this.model).filter((l) => l.className !== 'InputLayer');
+    const weights = layers.flatMap((l) => l.weights);
+    const layerIndex = new Map(layers.map((l, i) => [l.name, i]));
+    const probe = this.options.deadRelu ? DeadReluProbe.build(this.model, this.options.deadRelu.probe) : null;
+    if (this.options.deadRelu && !probe) {
+      this.logger.warn(
+        { event: 'tfjs-monitor.no-relu' },
+        'deadRelu: the model has no ReLU layers (relu/relu6 activation on Dense, Conv or Activation layers, ' +
+          'or a ReLU layer), so the dead-ReLU check is off for this run',
+      );
+    }
+    this.run = {
+      layers,
+      weights,
+      layerOfWeight: weights.map((w) => layerIndex.get(w.layer)!),
+      timelines: layers.map(() => new Timeline(this.options.timelinePoints)),
+      last: layers.map(() => ({})),
+      layerIndex,
+      reluLayers: new Set((probe?.layers ?? []).map((name) => layerIndex.get(name.replace(/@\d+$/, ''))!)),
+      strategy: resolveStrategy(this.options.strategy),
+      bounds: new WeightBounds(this.options.weightBounds, weights),
+      probe,
+      findings: [],
+      byKey: new Map(),
+      failing: [],
+      stoppedBy: null,
+      epoch: 0,
+      epochs: 0,
+      step: 0,
+      lastPosition: null,
+      lastCheckedStep: -1,
+      checks: 0,
+      probes: 0,
+      lastLoss: null,
+      pending: new Map(),
+      backend: tf.getBackend(),
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+    };
+    this.logger.debug(
+      { event: 'tfjs-monitor.start', backend: this.run.backend, strategy: this.run.strategy, weights: weights.length },
+      'monitoring training',
+    );
+  }
+
+  override async onEpochBegin(epoch: number): Promise<void> {
+    if (this.run) this.run.epoch = epoch;
+  }
+
+  override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    const at: TrainingPosition = { epoch: run.epoch, batch, step: run.step++ };
+    run.lastPosition = at;
+    if (at.step % this.options.checkEvery === 0) await this.check(run, at, logs);
+    if (run.probe && at.step % this.options.deadRelu!.every === 0) await this.probeRelu(run, run.probe, at);
+    this.commitTimeline(run, at);
+  }
+
+  override async onEpochEnd(epoch: number): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    run.epochs++;
+    this.logger.info(
+      {
+        event: 'tfjs-monitor.epoch',
+        epoch,
+        steps: run.step,
+        loss: run.lastLoss,
+        findings: run.findings.length,
+        maxAbs: Object.fromEntries(
+          run.layers.flatMap((l, i) => (run.last[i]!.maxAbs === undefined ? [] : [[l.name, run.last[i]!.maxAbs]])),
+        ),
+      },
+      `epoch ${epoch} done: loss ${run.lastLoss === null ? 'n/a' : fmt(run.lastLoss)}, ${run.findings.length} finding(s)`,
+    );
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    // A NaN in the last batches must not slip through when checkEvery > 1.
+    if (run.lastPosition && run.lastPosition.step > run.lastCheckedStep) {
+      await this.check(run, run.lastPosition, undefined);
+      this.commitTimeline(run, run.lastPosition);
+    }
+    run.endedAt = new Date().toISOString();
+    run.probe = null; // Drop, never dispose: the probe model shares the training model's weights.
+    if (run.failing.length === 0) return;
+    // Resolve History's epoch-log scalars first: tfjs skips that step when a hook throws, and would leak them.
+    await (this.model as LayersModel).history?.syncData();
+    throw new TrainingInstabilityError([...run.failing, ...run.findings.filter((f) => !run.failing.includes(f))]);
+  }
+
+  /**
+   * Throws a TrainingInstabilityError if the latest run has any finding, whatever its action.
+   * For CI jobs that train with 'warn' and want a non-zero exit for any sign of instability.
+   */
+  assertHealthy(): void {
+    const findings = this.findings;
+    if (findings.length > 0) throw new TrainingInstabilityError(findings);
+  }
+
+  /** The latest run as plain JSON: status, findings, and per-layer timelines. */
+  report(): MonitorReport {
+    const run = this.run;
+    const status: RunStatus = !run
+      ? 'healthy'
+      : run.failing.length > 0
+        ? 'failed'
+        : run.stoppedBy
+          ? 'stopped'
+          : run.findings.length > 0
+            ? 'warned'
+            : 'healthy';
+    return {
+      status,
+      backend: run?.backend ?? tf.getBackend(),
+      strategy: run?.strategy ?? resolveStrategy(this.options.strategy),
+      startedAt: run?.startedAt ?? '',
+      endedAt: run?.endedAt ?? null,
+      epochs: run?.epochs ?? 0,
+      steps: run?.step ?? 0,
+      checks: run?.checks ?? 0,
+      probes: run?.probes ?? 0,
+      lastLoss: run?.lastLoss ?? null,
+      stoppedAt: run?.stoppedBy
+        ? {
+            epoch: run.stoppedBy.epoch,
+            batch: run.stoppedBy.batch,
+            step: run.stoppedBy.step,
+            kind: run.stoppedBy.kind,
+          }
+        : null,
+      findings: this.findings.map((f) => structuredClone(f)),
+      layers: (run?.layers ?? [])
+        .map((l, i) => ({
+          name: l.name,
+          className: l.className,
+          weights: l.weights.map((w) => w.weight),
+          relu: run!.reluLayers.has(i),
+          last: { ...run!.last[i]! },
+          timeline: run!.timelines[i]!.toJSON(),
+        }))
+        .filter((l) => l.weights.length > 0 || l.relu),
+    };
+  }
+
+  private async check(run: Run, at: TrainingPosition, logs: Logs | undefined): Promise<void> {
+    run.lastCheckedStep = at.step;
+    run.checks++;
+    const losses = lossEntries(logs);
+    const lossTensors = losses.flatMap((l) => (typeof l.value === 'number' ? [] : [l.value]));
+    const weightTensors = run.weights.map((w) => w.read());
+    const healths = await inspectTensors([...lossTensors, ...weightTensors], run.strategy);
+    const weightHealths = healths.slice(lossTensors.length);
+    let t = 0;
+    const lossHealths = losses.map((l) => (typeof l.value === 'number' ? numberHealth(l.value) : healths[t++]!));
+
+    const main = lossHealths[losses.findIndex((l) => l.key === 'loss')] ?? lossHealths[0];
+    if (main) run.lastLoss = main.min ?? (main.nanCount > 0 ? NaN : main.posInfCount > 0 ? Infinity : -Infinity);
+
+    const nonFinite: NonFiniteValues[] = [];
+    const describe = (h: TensorHealth) => ({ nanCount: h.nanCount, infCount: h.posInfCount + h.negInfCount, size: h.size });
+    losses.forEach((l, i) => {
+      if (nonFiniteCount(lossHealths[i]!) > 0) nonFinite.push({ weight: l.key, ...describe(lossHealths[i]!) });
+    });
+    run.weights.forEach((w, i) => {
+      const h = weightHealths[i]!;
+      if (nonFiniteCount(h) > 0) nonFinite.push({ layer: w.layer, weight: w.weight, ...describe(h) });
+    });
+    if (nonFinite.length > 0) this.recordNonFinite(run, at, nonFinite);
+
+    for (const breach of run.bounds.breaches(weightHealths)) {
+      await this.recordBreach(run, at, breach, weightTensors[breach.weight]!, weightHealths[breach.weight]!);
+    }
+
+    run.weights.forEach((_, i) => {
+      const h = weightHealths[i]!;
+      if (h.min === null || h.max === null) return;
+      const layer = run.layerOfWeight[i]!;
+      const p = run.pending.get(layer) ?? {};
+      p.min = Math.min(p.min ?? Infinity, h.min);
+      p.max = Math.max(p.max ?? -Infinity, h.max);
+      p.maxAbs = Math.max(p.maxAbs ?? 0, -h.min, h.max);
+      run.pending.set(layer, p);
+    });
+  }
+
+  private recordNonFinite(run: Run, at: TrainingPosition, affected: NonFiniteValues[]): void {
+    const existing = run.byKey.get('non-finite');
+    if (existing) {
+      existing.occurrences++;
+      existing.lastStep = at.step;
+      return;
+    }
+    const first = affected[0]!;
+    const where = first.layer === undefined
+      ? `the ${first.weight === 'loss' ? 'loss' : `loss '${first.weight}'`} is ${first.nanCount ? 'NaN' : 'Infinite'}`
+      : `layer '${first.layer}', weight '${first.weight}' has ${first.nanCount} NaN and ${first.infCount} Infinity among ${first.size} values`;
+    const others = affected.length > 1 ? ` (${affected.length - 1} more non-finite: ${affected.slice(1, 4).map((a) => a.weight).join(', ')}${affected.length > 4 ? ', …' : ''})` : '';
+    const finding: NonFiniteFinding = {
+      kind: 'non-finite',
+      action: this.options.nonFinite.action,
+      ...at,
+      ...first,
+      affected,
+      message: `first non-finite value: ${where}${others}`,
+      occurrences: 1,
+      lastStep: at.step,
+    };
+    this.addFinding(run, 'non-finite', finding);
+  }
+
+  private async recordBreach(
+    run: Run,
+    at: TrainingPosition,
+    breach: BoundBreach,
+    tensor: tf.Tensor,
+    health: TensorHealth,
+  ): Promise<void> {
+    const key = `weight-bound:${breach.rule}:${breach.weight}:${breach.bound}`;
+    const existing = run.byKey.get(key);
+    if (existing) {
+      existing.occurrences++;
+      existing.lastStep = at.step;
+      return;
+    }
+    const outside =
+      run.strategy === 'scan'
+        ? countOutside(readValuesSync(tensor), breach.lo, breach.hi)
+        : await countOutsideOnDevice(tensor, breach.lo, breach.hi);
+    const w = run.weights[breach.weight]!;
+    const fraction = health.size > 0 ? outside / health.size : 0;
+    const op = breach.bound === 'min' ? '<' : '>';
+    const name = breach.bound === 'maxAbs' ? 'max |w|' : breach.bound;
+    this.addFinding(run, key, {
+      kind: 'weight-bound',
+      action: breach.action,
+      ...at,
+      layer: w.layer,
+      weight: w.weight,
+      bound: breach.bound,
+      observed: breach.observed,
+      limit: breach.limit,
+      fractionOutOfBounds: fraction,
+      rule: breach.rule,
+      message:
+        `layer '${w.layer}', weight '${w.weight}': ${name} = ${fmt(breach.observed)} ${op} ${breach.bound} ${fmt(breach.limit)} ` +
+        `(${fmt(100 * fraction)}% of ${health.size} values out of bounds; rule weightBounds[${breach.rule}])`,
+      occurrences: 1,
+      lastStep: at.step,
+    });
+  }
+
+  private async probeRelu(run: Run, probe: DeadReluProbe, at: TrainingPosition): Promise<void> {
+    run.probes++;
+    const stats: ReluStats[] = await probe.measure();
+    const options = this.options.deadRelu!;
+    for (const s of stats) {
+      const layer = run.layerIndex.get(s.layer.replace(/@\d+$/, ''));
+      if (layer !== undefined) {
+        const p = run.pending.get(layer) ?? {};
+        p.deadFraction = Math.max(p.deadFraction ?? 0, s.deadFraction);
+        p.zeroFraction = Math.max(p.zeroFraction ?? 0, s.zeroFraction);
+        run.pending.set(layer, p);
+      }
+      if (s.deadFraction <= options.maxDeadFraction) continue;
+      const key = `dead-relu:${s.layer}`;
+      const existing = run.byKey.get(key);
+      if (existing) {
+        existing.occurrences++;
+        existing.lastStep = at.step;
+        continue;
+      }
+      this.addFinding(run, key, {
+        kind: 'dead-relu',
+        action: options.action,
+        ...at,
+        layer: s.layer,
+        deadFraction: s.deadFraction,
+        deadUnits: s.deadUnits,
+        units: s.units,
+        zeroFraction: s.zeroFraction,
+        maxDeadFraction: options.maxDeadFraction,
+        probeSize: probe.probeSize,
+        message:
+          `layer '${s.layer}': ${fmt(100 * s.deadFraction)}% of its units are dead (${s.deadUnits} of ${s.units} output 0 ` +
+          `for all ${probe.probeSize} probe examples), above maxDeadFraction ${options.maxDeadFraction}`,
+        occurrences: 1,
+        lastStep: at.step,
+      });
+    }
+  }
+
+  private addFinding(run: Run, key: string, finding: Finding): void {
+    run.byKey.set(key, finding);
+    run.findings.push(finding);
+    const stops = finding.action !== 'warn';
+    this.logger[LEVEL[finding.action]](
+      { event: 'tfjs-monitor.finding', finding },
+      `${finding.kind} at ${describePosition(finding)}: ${finding.message}` +
+        (stops ? ` — stopping training (action '${finding.action}')` : ''),
+    );
+    if (!stops) return;
+    (this.model as LayersModel).stopTraining = true;
+    run.stoppedBy ??= finding;
+    if (finding.action === 'fail') run.failing.push(finding);
+  }
+
+  private commitTimeline(run: Run, at: TrainingPosition): void {
+    for (const [layer, measured] of run.pending) {
+      run.timelines[layer]!.add(at, measured);
+      Object.assign(run.last[layer]!, measured);
+    }
+    run.pending.clear();
+  }
+}
