@@ -117,8 +117,9 @@ describe('first NaN/Infinity', () => {
     await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([monitor])));
     const report = monitor.report();
     expect(report.status).toBe('healthy');
-    expect(report.lastLoss).toBeGreaterThan(0);
-    expect(report.lastLoss).toBeLessThan(2.3); // it learned something from the real digits
+    // Real cross-entropy on 10 classes: ln(10) ≈ 2.3 at chance, lower once it has learned from the digits.
+    expect(report.lastLoss).toBeGreaterThan(0.05);
+    expect(report.lastLoss).toBeLessThan(2.3);
     disposeModel(model);
   });
 });

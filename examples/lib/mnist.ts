@@ -28,6 +28,7 @@ export interface MnistSplit {
 export function loadMnist(count: number, { offset = 0, image = false } = {}): MnistSplit {
   const all = loadDigits();
   const pixels = new Float32Array(count * IMAGE_SIZE);
+  const oneHot = new Float32Array(count * NUM_CLASSES);
   const labels: number[] = [];
   for (let n = 0; n < count; n++) {
     const k = offset + n;
@@ -36,9 +37,11 @@ export function loadMnist(count: number, { offset = 0, image = false } = {}): Mn
     const source = all[digit]!;
     if ((index + 1) * IMAGE_SIZE > source.length) throw new Error(`mnist: only ${Math.floor(source.length / IMAGE_SIZE)} examples of digit ${digit}`);
     pixels.set(source.slice(index * IMAGE_SIZE, (index + 1) * IMAGE_SIZE), n * IMAGE_SIZE);
+    oneHot[n * NUM_CLASSES + digit] = 1;
     labels.push(digit);
   }
   const xs = image ? tf.tensor4d(pixels, [count, 28, 28, 1]) : tf.tensor2d(pixels, [count, IMAGE_SIZE]);
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), NUM_CLASSES, 1, 0, 'float32')) as tf.Tensor2D;
+  // Built in JS: the wasm backend's OneHot ignores dtype 'float32' and writes int32 bits (tfjs 4.22).
+  const ys = tf.tensor2d(oneHot, [count, NUM_CLASSES]);
   return { xs, ys, labels };
 }

@@ -16,19 +16,7 @@ export function memoryLogger() {
   return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
-/** An MLP for MNIST with two ReLU layers, named so tests can point at them. */
-export function mlp(options: { lr?: number; seed?: number; loss?: string } = {}): tf.Sequential {
-  const init = (i: number) => tf.initializers.glorotUniform({ seed: (options.seed ?? 1) + i });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ name: 'hidden1', inputShape: [784], units: 32, activation: 'relu', kernelInitializer: init(1) }),
-      tf.layers.dense({ name: 'hidden2', units: 16, activation: 'relu', kernelInitializer: init(2) }),
-      tf.layers.dense({ name: 'logits', units: 10, activation: 'softmax', kernelInitializer: init(3) }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.sgd(options.lr ?? 0.1), loss: options.loss ?? 'categoricalCrossentropy' });
-  return model;
-}
+export { buildMlp as mlp } from '../../examples/lib/models.js';
 
 /** A callback that writes NaN into one element of a weight right after a given global step's update. */
 export function injectNaN(model: tf.LayersModel, weightName: string, atStep: number): tf.CustomCallback {
