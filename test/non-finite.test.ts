@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingInstabilityError, TrainingMonitor, type NonFiniteFinding } from '../src/index.js';
 import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
-import { disposeModel, expectNoLeak, injectNaN, memoryLogger, mlp } from './helpers/models.js';
+import { type Callbacks, disposeModel, expectNoLeak, injectNaN, memoryLogger, mlp } from './helpers/models.js';
 
 // 200 real digits in batches of 20: 10 batches an epoch, so global step 13 is epoch 1, batch 3.
 let data: MnistSplit;
@@ -11,7 +11,7 @@ beforeAll(() => {
 });
 afterAll(() => tf.dispose([data.xs, data.ys]));
 
-const fitArgs = (callbacks: tf.CustomCallback[] | tf.Callback[]) =>
+const fitArgs = (callbacks: Callbacks) =>
   ({ epochs: 3, batchSize: 20, shuffle: false, verbose: 0, callbacks }) as const;
 
 describe('first NaN/Infinity', () => {

@@ -32,7 +32,7 @@ describe('weight bounds', () => {
     expect(hidden1.fractionOutOfBounds).toBeCloseTo(expectedOutside, 1);
     expect(hidden1.occurrences).toBe(10); // breached at every check, reported once
     // The glob matched hidden1 and hidden2 but not the logits layer, and only kernels.
-    expect(findings.every((f) => f.weight.endsWith('/kernel') && f.layer !== 'logits')).toBe(true);
+    expect(findings.every((f) => f.kind === 'weight-bound' && f.weight.endsWith('/kernel') && f.layer !== 'logits')).toBe(true);
     disposeModel(model);
   });
 
@@ -96,6 +96,11 @@ describe('a diverging run', () => {
     const bound = e.findings.find((f) => f.kind === 'weight-bound')!;
     expect(bound).toMatchObject({ action: 'warn', limit: 1e4 });
     expect(bound.step).toBeLessThan(nonFinite.step);
+    // When only the loss overflowed, the finding points at the largest weight.
+    if (nonFinite.weight === 'loss' && nonFinite.affected.length === 1) {
+      expect(nonFinite.largestWeight).toMatchObject({ layer: expect.any(String), weight: expect.stringContaining('/') });
+      expect(e.message).toMatch(/every weight is still finite, the largest being layer '\w+', weight '\w+\/\w+'/);
+    }
     disposeModel(model);
   });
 });

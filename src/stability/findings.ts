@@ -10,6 +10,10 @@ export interface TrainingPosition {
 }
 
 interface FindingBase extends TrainingPosition {
+  /** The layer concerned, when there is one (the loss belongs to none). */
+  layer?: string;
+  /** `layer/name` of the weight concerned, or the loss's log key; absent for layer-level findings. */
+  weight?: string;
   action: Action;
   message: string;
   /** Checks at which the same problem was seen, the first included. */
@@ -27,9 +31,20 @@ export interface NonFiniteValues {
 }
 
 /** The first NaN/Infinity of the run. `affected` lists everything non-finite at that check. */
-export interface NonFiniteFinding extends FindingBase, NonFiniteValues {
+export interface NonFiniteFinding extends FindingBase {
   kind: 'non-finite';
+  layer?: string;
+  /** `layer/name` of the weight, or the loss's log key (`loss`). */
+  weight: string;
+  nanCount: number;
+  infCount: number;
+  size: number;
   affected: NonFiniteValues[];
+  /**
+   * When only the loss is non-finite, the weight with the largest finite |value| at that check:
+   * where to look first when the forward pass overflowed.
+   */
+  largestWeight?: { layer: string; weight: string; maxAbs: number };
 }
 
 export interface WeightBoundFinding extends FindingBase {

@@ -8,9 +8,15 @@ export const ACTIONS = ['warn', 'stop', 'fail'] as const;
 export type Action = (typeof ACTIONS)[number];
 const action = z.enum(ACTIONS);
 
-const tensor = z.custom<tf.Tensor>((v) => v instanceof tf.Tensor, {
-  message: 'expected a tf.Tensor (created by the same @tensorflow/tfjs-core that tfjs-monitor uses)',
-});
+const isTensor = (v: unknown): v is tf.Tensor => v instanceof tf.Tensor;
+const tensorOrTensors = z.custom<tf.Tensor | tf.Tensor[]>(
+  (v) => isTensor(v) || (Array.isArray(v) && v.length > 0 && v.every(isTensor)),
+  {
+    message:
+      'expected a tf.Tensor, or an array of one tf.Tensor per model input, created by the same ' +
+      '@tensorflow/tfjs-core that tfjs-monitor uses',
+  },
+);
 
 const finiteNumber = z.number().refine(Number.isFinite, 'expected a finite number');
 
@@ -50,7 +56,7 @@ export const DEFAULT_WEIGHT_BOUNDS: readonly ResolvedWeightBoundRule[] = Object.
 const deadRelu = z
   .object({
     /** A fixed batch of inputs (or one tensor per model input) run through the ReLU layers. */
-    probe: z.union([tensor, z.array(tensor).min(1)]),
+    probe: tensorOrTensors,
     /** Probe every this many batches (global steps, counted from the first batch). */
     every: z.number().int().positive().default(100),
     /** A layer with more than this fraction of dead units is reported. */

@@ -315,7 +315,7 @@ export class TrainingMonitor extends Callback {
       const h = weightHealths[i]!;
       if (nonFiniteCount(h) > 0) nonFinite.push({ layer: w.layer, weight: w.weight, ...describe(h) });
     });
-    if (nonFinite.length > 0) this.recordNonFinite(run, at, nonFinite);
+    if (nonFinite.length > 0) this.recordNonFinite(run, at, nonFinite, weightHealths);
 
     for (const breach of run.bounds.breaches(weightHealths)) {
       await this.recordBreach(run, at, breach, weightTensors[breach.weight]!, weightHealths[breach.weight]!);
@@ -333,7 +333,7 @@ export class TrainingMonitor extends Callback {
     });
   }
 
-  private recordNonFinite(run: Run, at: TrainingPosition, affected: NonFiniteValues[]): void {
+  private recordNonFinite(run: Run, at: TrainingPosition, affected: NonFiniteValues[], healths: TensorHealth[]): void {
     const existing = run.byKey.get('non-finite');
     if (existing) {
       existing.occurrences++;
@@ -344,14 +344,33 @@ export class TrainingMonitor extends Callback {
     const where = first.layer === undefined
       ? `the ${first.weight === 'loss' ? 'loss' : `loss '${first.weight}'`} is ${first.nanCount ? 'NaN' : 'Infinite'}`
       : `layer '${first.layer}', weight '${first.weight}' has ${first.nanCount} NaN and ${first.infCount} Infinity among ${first.size} values`;
-    const others = affected.length > 1 ? ` (${affected.length - 1} more non-finite: ${affected.slice(1, 4).map((a) => a.weight).join(', ')}${affected.length > 4 ? ', …' : ''})` : '';
+    const list = (a: NonFiniteValues[]) => a.slice(0, 3).map((v) => v.weight).join(', ') + (a.length > 3 ? ', …' : '');
+    let more = affected.length > 1 ? ` (${affected.length - 1} more non-finite: ${list(affected.slice(1))})` : '';
+    let largestWeight: NonFiniteFinding['largestWeight'];
+    if (first.layer === undefined && !affected.some((a) => a.layer !== undefined)) {
+      let best = -1;
+      healths.forEach((h, i) => {
+        const maxAbs = h.min === null || h.max === null ? -1 : Math.max(-h.min, h.max);
+        if (maxAbs > best) {
+          best = maxAbs;
+          const w = run.weights[i]!;
+          largestWeight = { layer: w.layer, weight: w.weight, maxAbs };
+        }
+      });
+      if (largestWeight) {
+        more +=
+          `; every weight is still finite, the largest being layer '${largestWeight.layer}', ` +
+          `weight '${largestWeight.weight}' (max |w| = ${fmt(largestWeight.maxAbs)})`;
+      }
+    }
     const finding: NonFiniteFinding = {
       kind: 'non-finite',
       action: this.options.nonFinite.action,
       ...at,
       ...first,
       affected,
-      message: `first non-finite value: ${where}${others}`,
+      ...(largestWeight ? { largestWeight } : {}),
+      message: `first non-finite value: ${where}${more}`,
       occurrences: 1,
       lastStep: at.step,
     };

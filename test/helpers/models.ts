@@ -4,6 +4,9 @@ import { Writable } from 'node:stream';
 
 export const backend = (): string => tf.getBackend();
 
+/** What `model.fit` accepts as a list of callbacks (tfjs does not export BaseCallback). */
+export type Callbacks = Extract<NonNullable<tf.ModelFitArgs['callbacks']>, unknown[]>;
+
 /** A pino logger that keeps its JSON lines in memory, so tests can assert what the user would read. */
 export function memoryLogger() {
   const lines: Record<string, unknown>[] = [];
