@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainingMonitor, formatReport } from '../src/index.js';
+import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
+import { disposeModel, expectNoLeak, injectNaN, memoryLogger, mlp } from './helpers/models.js';
+
+let data: MnistSplit;
+beforeAll(() => {
+  data = loadMnist(200);
+});
+afterAll(() => tf.dispose([data.xs, data.ys]));
+
+describe('report', () => {
+  it('keeps a bounded timeline for long runs without losing the extremes', async () => {
+    const model = mlp();
+    const monitor = new TrainingMonitor({ timelinePoints: 8, logger: memoryLogger().logger });
+    const maxima: number[] = [];
+    const spy = new tf.CustomCallback({
+      onBatchEnd: async () => void maxima.push(tf.tidy(() => tf.abs(model.getLayer('hidden1').getWeights()[0]!).max().dataSync()[0]!)),
+    });
+    await expectNoLeak(() =>
+      model.fit(data.xs, data.ys, { epochs: 5, batchSize: 20, shuffle: false, verbose: 0, callbacks: [spy, monitor] }),
+    );
+    const timeline = monitor.report().layers.find((l) => l.name === 'hidden1')!.timeline;
+    expect(timeline.length).toBeLessThanOrEqual(8);
+    expect(timeline[0]!.step).toBe(0);
+    expect(timeline.at(-1)!.toStep).toBe(49); // the whole run is covered, to its last step
+    for (let i = 1; i < timeline.length; i++) expect(timeline[i]!.step).toBe(timeline[i - 1]!.toStep + 1);
+    expect(Math.max(...timeline.map((p) => p.maxAbs!))).toBeCloseTo(Math.max(...maxima), 6);
+    disposeModel(model);
+  });
+
+  it('gives the same findings and timelines with the device reduction as with the host scan', async () => {
+    const reports = [];
+    for (const strategy of ['scan', 'device'] as const) {
+      const model = mlp();
+      const monitor = new TrainingMonitor({
+        strategy,
+        nonFinite: { action: 'warn' },
+        weightBounds: [{ layer: 'logits', maxAbs: 0.4 }],
+        logger: memoryLogger().logger,
+      });
+      await expectNoLeak(() =>
+        model.fit(data.xs, data.ys, {
+          epochs: 2,
+          batchSize: 20,
+          shuffle: false,
+          verbose: 0,
+          callbacks: [injectNaN(model, 'hidden2/bias', 11), monitor],
+        }),
+      );
+      reports.push(monitor.report());
+      disposeModel(model);
+    }
+    const [scan, device] = reports;
+    expect(device!.strategy).toBe('device');
+    const essentials = (r: typeof scan) => r!.findings.map((f) => [f.kind, f.step, f.layer, f.weight, f.occurrences]);
+    expect(essentials(device)).toEqual(essentials(scan));
+    expect(essentials(scan)).toContainEqual(['non-finite', 11, 'hidden2', 'hidden2/bias', 9]);
+    scan!.layers.forEach((layer, i) =>
+      layer.timeline.forEach((p, k) => expect(device!.layers[i]!.timeline[k]!.maxAbs).toBeCloseTo(p.maxAbs!, 5)),
+    );
+  });
+
+  it('formats a table a person can read', async () => {
+    const model = mlp();
+    const monitor = new TrainingMonitor({ weightBounds: [{ layer: 'logits', maxAbs: 0.1 }], logger: memoryLogger().logger });
+    await model.fit(data.xs, data.ys, { epochs: 1, batchSize: 50, verbose: 0, callbacks: [monitor] });
+    const text = formatReport(monitor.report());
+    expect(text).toMatch(/^status: warned \(1 epoch\(s\), 4 step\(s\), 4 check\(s\), 0 probe\(s\); backend \w+, (scan|device)\)/);
+    expect(text).toMatch(/^layer +class +min +max +max\|w\| +dead % +zero %$/m);
+    expect(text).toMatch(/^logits +Dense +-0\.\d{4} +0\.\d{4} +0\.\d{4} +- +-$/m);
+    expect(text).toMatch(/\[warn\] weight-bound at epoch 0, batch 0 \(step 0\): layer 'logits', weight 'logits\/kernel'.*\(seen at 4 checks, last at step 3\)/);
+    disposeModel(model);
+  });
+});
+
+describe('the published package', () => {
+  it("is imported as 'tfjs-monitor' and serves the public API with type declarations", async () => {
+    const pkg = await import('tfjs-monitor');
+    expect(Object.keys(pkg).sort()).toEqual([
+      'DEFAULT_WEIGHT_BOUNDS', 'InvalidOptionsError', 'MonitorSetupError', 'TrainingInstabilityError',
+      'TrainingMonitor', 'UnsupportedModelError', 'formatReport', 'inspectModel', 'inspectTensor',
+    ]);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(new URL('../dist/index.d.ts', import.meta.url))).toBe(true);
+  });
+});
