@@ -334,12 +334,7 @@ export class TrainingMonitor extends Callback {
   }
 
   private recordNonFinite(run: Run, at: TrainingPosition, affected: NonFiniteValues[], healths: TensorHealth[]): void {
-    const existing = run.byKey.get('non-finite');
-    if (existing) {
-      existing.occurrences++;
-      existing.lastStep = at.step;
-      return;
-    }
+    if (this.seenAgain(run, 'non-finite', at)) return;
     const first = affected[0]!;
     const where = first.layer === undefined
       ? `the ${first.weight === 'loss' ? 'loss' : `loss '${first.weight}'`} is ${first.nanCount ? 'NaN' : 'Infinite'}`
@@ -385,12 +380,7 @@ export class TrainingMonitor extends Callback {
     health: TensorHealth,
   ): Promise<void> {
     const key = `weight-bound:${breach.rule}:${breach.weight}:${breach.bound}`;
-    const existing = run.byKey.get(key);
-    if (existing) {
-      existing.occurrences++;
-      existing.lastStep = at.step;
-      return;
-    }
+    if (this.seenAgain(run, key, at)) return;
     const outside =
       run.strategy === 'scan'
         ? countOutside(readValuesSync(tensor), breach.lo, breach.hi)
@@ -432,12 +422,7 @@ export class TrainingMonitor extends Callback {
       }
       if (s.deadFraction <= options.maxDeadFraction) continue;
       const key = `dead-relu:${s.layer}`;
-      const existing = run.byKey.get(key);
-      if (existing) {
-        existing.occurrences++;
-        existing.lastStep = at.step;
-        continue;
-      }
+      if (this.seenAgain(run, key, at)) continue;
       this.addFinding(run, key, {
         kind: 'dead-relu',
         action: options.action,
@@ -456,6 +441,15 @@ export class TrainingMonitor extends Callback {
         lastStep: at.step,
       });
     }
+  }
+
+  /** Counts a problem already reported under `key`; later occurrences are not new findings. */
+  private seenAgain(run: Run, key: string, at: TrainingPosition): boolean {
+    const existing = run.byKey.get(key);
+    if (!existing) return false;
+    existing.occurrences++;
+    existing.lastStep = at.step;
+    return true;
   }
 
   private addFinding(run: Run, key: string, finding: Finding): void {
