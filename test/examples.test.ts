@@ -7,7 +7,7 @@ const run = promisify(execFile);
 
 async function example(name: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', `examples/${name}.ts`], { timeout: 120_000 });
+    const { stdout, stderr } = await run('npx', ['tsx', `examples/${name}.ts`], { timeout: 150_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -16,10 +16,10 @@ async function example(name: string): Promise<{ code: number; stdout: string; st
 }
 
 // The examples pick their own backend (the fastest that loads), so they run once, in the wasm project.
-describe.skipIf(backend() !== 'wasm')('examples, as the README shows them', () => {
+describe.skipIf(backend() !== 'wasm')('examples, as the README shows them', { timeout: 180_000 }, () => {
   it('the demo trains on real digits and prints a healthy per-layer report', async () => {
-    const { code, stdout } = await example('mnist');
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await example('mnist');
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
     expect(stdout).toMatch(/^backend: (tensorflow|wasm|cpu)$/m);
     expect(stdout).toMatch(/accuracy on 2000 held-out digits: (8\d|9\d)\.\d%/);
     expect(stdout).toMatch(/status: healthy/);
@@ -28,16 +28,16 @@ describe.skipIf(backend() !== 'wasm')('examples, as the README shows them', () =
   });
 
   it('the diverging run exits non-zero with one line naming epoch, batch, layer and weight', async () => {
-    const { code, stderr } = await example('diverging');
-    expect(code).toBe(1);
+    const { code, stdout, stderr } = await example('diverging');
+    expect(code, `${stdout}\n${stderr}`).toBe(1);
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^first NaN\/Infinity at epoch \d+, batch \d+ \(step \d+\): .*layer \w+, weight \w+\/\w+/);
   });
 
   it('the dead-ReLU example names the dead layer and no other', async () => {
-    const { code, stdout } = await example('dead-relu');
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await example('dead-relu');
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
     expect(stdout).toMatch(/dead layers: hidden2$/m);
   });
 });
