@@ -13,6 +13,8 @@ export type {
   NonFiniteFinding,
   NonFiniteValues,
   WeightBoundFinding,
+  MemoryGrowthFinding,
+  SpeedRegressionFinding,
   DeadReluFinding,
   TrainingPosition,
 } from './stability/findings.js';

@@ -10,6 +10,15 @@ const ADVICE: Record<Finding['kind'], string> = {
   'dead-relu':
     'Too many ReLU units output 0 for every probe example and get no gradient. Lower the learning rate, ' +
     'check the bias initialisation, or use LeakyReLU/ELU.',
+  'tensor-leak':
+    'Something creates tensors every batch and never disposes them: wrap per-batch tensor code in tf.tidy() ' +
+    'or dispose() what it returns; tf.memory().numTensors before and after a suspect call finds it.',
+  'memory-growth':
+    'Tensor bytes keep growing while the tensor count is steady: something keeps larger tensors each batch ' +
+    '(a concatenated history, a growing cache). Bound it or dispose the old value.',
+  'speed-regression':
+    'This run is slower or heavier than its baseline for the same code, model, data and backend. Compare ' +
+    'the changes since the baseline, or record a new baseline if the change is intended.',
 };
 
 /**

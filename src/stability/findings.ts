@@ -1,3 +1,5 @@
+import type { ComparisonRow } from '../speed/compare.js';
+import type { BaselineKey } from '../speed/summary.js';
 import type { Action } from './options.js';
 
 /** Where in training a finding was first seen. */
@@ -73,7 +75,34 @@ export interface DeadReluFinding extends FindingBase {
   probeSize: number;
 }
 
-export type Finding = NonFiniteFinding | WeightBoundFinding | DeadReluFinding;
+/** A figure that kept growing over the leak window: tensors (`tensor-leak`) or tensor bytes (`memory-growth`). */
+export interface MemoryGrowthFinding extends FindingBase {
+  kind: 'tensor-leak' | 'memory-growth';
+  figure: 'numTensors' | 'numBytes';
+  /** Net growth per batch over the window, and the tolerance it exceeded. */
+  perBatch: number;
+  tolerance: number;
+  /** Batches in the window at which the figure rose. */
+  rises: number;
+  from: number;
+  to: number;
+  window: number;
+}
+
+/** The run was slower, or used more memory, than its baseline allows. */
+export interface SpeedRegressionFinding extends FindingBase {
+  kind: 'speed-regression';
+  baselinePath: string;
+  key: BaselineKey;
+  regressions: ComparisonRow[];
+}
+
+export type Finding =
+  | NonFiniteFinding
+  | WeightBoundFinding
+  | DeadReluFinding
+  | MemoryGrowthFinding
+  | SpeedRegressionFinding;
 export type FindingKind = Finding['kind'];
 
 /** "epoch 2, batch 17 (step 117)" */

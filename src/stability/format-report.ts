@@ -1,3 +1,4 @@
+import { formatTable } from '../common/text-table.js';
 import { describePosition } from './findings.js';
 import type { MonitorReport } from './training-monitor.js';
 
@@ -7,10 +8,6 @@ function cell(v: number | undefined, scale = 1): string {
   return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(scale === 1 ? 4 : 1);
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ')).join('\n');
-}
 
 /** A monitor report as text for a terminal or a CI log: status, a per-layer table, the findings. */
 export function formatReport(report: MonitorReport): string {
@@ -36,5 +33,5 @@ export function formatReport(report: MonitorReport): string {
           (f.occurrences > 1 ? ` (seen at ${f.occurrences} checks, last at step ${f.lastStep})` : ''),
       )
     : ['  none'];
-  return [head, '', table(rows), '', 'findings:', ...findings].join('\n');
+  return [head, '', formatTable(rows), '', 'findings:', ...findings].join('\n');
 }

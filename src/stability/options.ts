@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { parseOptions } from '../options/validate.js';
 import type { Logger } from 'pino';
 
-export const ACTIONS = ['warn', 'stop', 'fail'] as const;
-/** What a finding does: log it, stop training gracefully, or stop and make `model.fit` reject. */
-export type Action = (typeof ACTIONS)[number];
+import { speedOptions } from '../speed/options.js';
+import { ACTIONS, type Action } from './actions.js';
+
+export { ACTIONS, type Action };
 const action = z.enum(ACTIONS);
 
 const isTensor = (v: unknown): v is tf.Tensor => v instanceof tf.Tensor;
@@ -83,8 +84,10 @@ export const trainingMonitorOptions = z
     logger: logger.optional(),
     /** How weights are read: 'auto' scans host memory on cpu/wasm and reduces on the device elsewhere. */
     strategy: z.enum(['auto', 'scan', 'device']).default('auto'),
-    /** Points kept per layer timeline; older points are merged pairwise, keeping extremes. */
+    /** Points kept per layer timeline (and memory series); older points are merged pairwise, keeping extremes. */
     timelinePoints: z.number().int().min(2).default(512),
+    /** Training speed and memory: per-batch timings, leak detection, baselines. Always recorded. */
+    speed: speedOptions.default(() => speedOptions.parse({})),
   })
   .strict();
 

@@ -1,3 +1,5 @@
+import { BoundedSeries } from '../common/bounded-series.js';
+
 /** What was measured for one layer at one step, or over a merged span of steps. */
 export interface TimelinePoint {
   /** First and last global step the point covers (equal until points are merged). */
@@ -40,39 +42,19 @@ function withoutUndefined(p: TimelinePoint): TimelinePoint {
   return p;
 }
 
-/**
- * A per-layer series with bounded memory for runs of any length. When full, adjacent points
- * are merged pairwise and each later point covers twice as many steps, so the series stays
- * evenly spaced and never loses a maximum or minimum.
- */
+/** A layer's measurements over training, bounded in memory, never losing a maximum or minimum. */
 export class Timeline {
-  private points: TimelinePoint[] = [];
-  private pending: TimelinePoint | null = null;
-  private pendingCount = 0;
-  private stride = 1;
+  private readonly series: BoundedSeries<TimelinePoint>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.series = new BoundedSeries(capacity, merge);
+  }
 
   add(at: { step: number; epoch: number; batch: number }, measured: Measured): void {
-    const point: TimelinePoint = { step: at.step, toStep: at.step, epoch: at.epoch, batch: at.batch, ...measured };
-    this.pending = this.pending ? merge(this.pending, point) : point;
-    if (++this.pendingCount < this.stride) return;
-    this.points.push(this.pending);
-    this.pending = null;
-    this.pendingCount = 0;
-    if (this.points.length >= this.capacity) {
-      const merged: TimelinePoint[] = [];
-      for (let i = 0; i < this.points.length; i += 2) {
-        const next = this.points[i + 1];
-        merged.push(next ? merge(this.points[i]!, next) : this.points[i]!);
-      }
-      this.points = merged;
-      this.stride *= 2;
-    }
+    this.series.add({ step: at.step, toStep: at.step, epoch: at.epoch, batch: at.batch, ...measured });
   }
 
   toJSON(): TimelinePoint[] {
-    const all = this.pending ? [...this.points, this.pending] : this.points;
-    return all.map((p) => withoutUndefined({ ...p }));
+    return this.series.toArray().map((p) => withoutUndefined({ ...p }));
   }
 }

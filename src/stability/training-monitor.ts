@@ -20,6 +20,12 @@ import {
 } from './findings.js';
 import { resolveOptions, type Action, type ResolvedOptions, type TrainingMonitorOptions } from './options.js';
 import { Timeline, type TimelinePoint } from './timeline.js';
+import { writeFileSync } from 'node:fs';
+import { findBaseline, readBaselineFile, recordBaseline } from '../speed/baseline-file.js';
+import { compareSpeed, type SpeedComparison } from '../speed/compare.js';
+import type { Growth } from '../speed/growth.js';
+import { SpeedRecorder, type BatchGrowth, type SpeedReport } from '../speed/speed-recorder.js';
+import type { BaselineKey } from '../speed/summary.js';
 import { WeightBounds, type BoundBreach } from './weight-bounds.js';
 
 type LogValue = number | tf.Scalar;
@@ -54,6 +60,15 @@ export interface MonitorReport {
   stoppedAt: (TrainingPosition & { kind: Finding['kind'] }) | null;
   findings: Finding[];
   layers: LayerReport[];
+  /** Timings, throughput and memory, with the baseline comparison when one was configured. */
+  speed: (SpeedReport & { baseline: BaselineStatus | null }) | null;
+}
+
+/** What happened with the speed baseline at the end of the run. */
+export interface BaselineStatus {
+  path: string;
+  status: 'recorded' | 'compared' | 'missing';
+  comparison?: SpeedComparison;
 }
 
 interface Run {
@@ -83,6 +98,8 @@ interface Run {
   backend: string;
   startedAt: string;
   endedAt: string | null;
+  speed: SpeedRecorder;
+  baseline: BaselineStatus | null;
 }
 
 const LEVEL: Record<Action, 'warn' | 'error'> = { warn: 'warn', stop: 'error', fail: 'error' };
@@ -148,6 +165,8 @@ export class TrainingMonitor extends Callback {
     const weights = layers.flatMap((l) => l.weights);
     const layerIndex = new Map(layers.map((l, i) => [l.name, i]));
     const probe = this.options.deadRelu ? DeadReluProbe.build(this.model, this.options.deadRelu.probe) : null;
+    // A corrupt baseline file is reported now, before hours of training, not at the end.
+    if (this.options.speed.baseline) readBaselineFile(this.options.speed.baseline.path, { missingIsEmpty: true });
     if (this.options.deadRelu && !probe) {
       this.logger.warn(
         { event: 'tfjs-monitor.no-relu' },
@@ -182,6 +201,8 @@ export class TrainingMonitor extends Callback {
       backend: tf.getBackend(),
       startedAt: new Date().toISOString(),
       endedAt: null,
+      speed: new SpeedRecorder(this.options.speed, this.options.timelinePoints),
+      baseline: null,
     };
     this.logger.debug(
       { event: 'tfjs-monitor.start', backend: this.run.backend, strategy: this.run.strategy, weights: weights.length },
@@ -190,16 +211,25 @@ export class TrainingMonitor extends Callback {
   }
 
   override async onEpochBegin(epoch: number): Promise<void> {
-    if (this.run) this.run.epoch = epoch;
+    if (!this.run) return;
+    this.run.epoch = epoch;
+    this.run.speed.epochBegin(performance.now());
+  }
+
+  override async onBatchBegin(): Promise<void> {
+    this.run?.speed.batchBegin(performance.now());
   }
 
   override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
     const run = this.run;
     if (!run) return;
+    const size = typeof logs?.['size'] === 'number' ? logs['size'] : undefined;
+    const growth = run.speed.batchEnd(performance.now(), run.step, size);
     const at: TrainingPosition = { epoch: run.epoch, batch, step: run.step++ };
     run.lastPosition = at;
     if (at.step % this.options.checkEvery === 0) await this.check(run, at, logs);
     if (run.probe && at.step % this.options.deadRelu!.every === 0) await this.probeRelu(run, run.probe, at);
+    this.recordGrowth(run, at, growth);
     this.commitTimeline(run, at);
   }
 
@@ -207,12 +237,16 @@ export class TrainingMonitor extends Callback {
     const run = this.run;
     if (!run) return;
     run.epochs++;
+    const speed = run.speed.epochEnd(epoch, performance.now());
     this.logger.info(
       {
         event: 'tfjs-monitor.epoch',
         epoch,
         steps: run.step,
         loss: run.lastLoss,
+        ms: speed.ms,
+        examplesPerSecond: speed.examplesPerSecond,
+        numTensors: tf.memory().numTensors,
         findings: run.findings.length,
         maxAbs: Object.fromEntries(
           run.layers.flatMap((l, i) => (run.last[i]!.maxAbs === undefined ? [] : [[l.name, run.last[i]!.maxAbs]])),
@@ -232,6 +266,7 @@ export class TrainingMonitor extends Callback {
     }
     run.endedAt = new Date().toISOString();
     run.probe = null; // Drop, never dispose: the probe model shares the training model's weights.
+    this.settleBaseline(run);
     if (run.failing.length === 0) return;
     // Resolve History's epoch-log scalars first: tfjs skips that step when a hook throws, and would leak them.
     await (this.model as LayersModel).history?.syncData();
@@ -247,7 +282,12 @@ export class TrainingMonitor extends Callback {
     if (findings.length > 0) throw new TrainingInstabilityError(findings);
   }
 
-  /** The latest run as plain JSON: status, findings, and per-layer timelines. */
+  /** Writes `report()` as JSON, e.g. for `tfjs-monitor speed compare` or `speed record`. */
+  saveReport(path: string): void {
+    writeFileSync(path, JSON.stringify(this.report(), null, 2) + '\n');
+  }
+
+  /** The latest run as plain JSON: status, findings, per-layer timelines, speed and memory. */
   report(): MonitorReport {
     const run = this.run;
     const status: RunStatus = !run
@@ -289,7 +329,77 @@ export class TrainingMonitor extends Callback {
           timeline: run!.timelines[i]!.toJSON(),
         }))
         .filter((l) => l.weights.length > 0 || l.relu),
+      speed: run ? { ...run.speed.report(this.baselineKey(run)), baseline: run.baseline } : null,
     };
+  }
+
+  private baselineKey(run: Run): BaselineKey {
+    return { ...this.options.speed.versions, backend: run.backend };
+  }
+
+  /** Records this run as the baseline, or compares it with the recorded one, as configured. */
+  private settleBaseline(run: Run): void {
+    const options = this.options.speed.baseline;
+    if (!options) return;
+    const summary = run.speed.summary(this.baselineKey(run));
+    if (options.record) {
+      recordBaseline(options.path, summary);
+      run.baseline = { path: options.path, status: 'recorded' };
+      this.logger.info({ event: 'tfjs-monitor.baseline-recorded', path: options.path, key: summary.key }, `speed baseline recorded in ${options.path}`);
+      return;
+    }
+    const baseline = findBaseline(readBaselineFile(options.path, { missingIsEmpty: true }), summary.key);
+    if (!baseline) {
+      run.baseline = { path: options.path, status: 'missing' };
+      this.logger.warn(
+        { event: 'tfjs-monitor.no-baseline', path: options.path, key: summary.key },
+        `no speed baseline in ${options.path} for this run's versions and backend: nothing compared; ` +
+          'record one with speed.baseline.record or `tfjs-monitor speed record`',
+      );
+      return;
+    }
+    const comparison = compareSpeed(baseline, summary, options.tolerance);
+    run.baseline = { path: options.path, status: 'compared', comparison };
+    if (comparison.regressions.length === 0) return;
+    const at = run.lastPosition ?? { epoch: run.epoch, batch: 0, step: 0 };
+    const list = comparison.regressions
+      .map((r) => `${r.metric} ${r.baseline} → ${r.run} (${r.change! >= 0 ? '+' : ''}${fmt(100 * r.change!)}%)`)
+      .join(', ');
+    this.addFinding(run, 'speed-regression', {
+      kind: 'speed-regression',
+      // Training is over: 'stop' can only warn, 'fail' still makes fit reject.
+      action: options.action,
+      ...at,
+      baselinePath: options.path,
+      key: summary.key,
+      regressions: comparison.regressions,
+      message: `slower or heavier than the baseline in ${options.path}: ${list}`,
+      occurrences: 1,
+      lastStep: at.step,
+    });
+  }
+
+  private recordGrowth(run: Run, at: TrainingPosition, growth: BatchGrowth): void {
+    const leak = this.options.speed.leak;
+    const report = (kind: 'tensor-leak' | 'memory-growth', figure: 'numTensors' | 'numBytes', g: Growth, tolerance: number) => {
+      if (this.seenAgain(run, kind, at)) return;
+      const unit = figure === 'numTensors' ? 'tensors' : 'tensor bytes';
+      this.addFinding(run, kind, {
+        kind,
+        action: leak.action,
+        ...at,
+        figure,
+        ...g,
+        tolerance,
+        message:
+          `${unit} grew from ${g.from} to ${g.to} over the last ${g.window} batches ` +
+          `(${fmt(g.perBatch)} per batch, rising at ${g.rises} of them; tolerance ${tolerance} per batch)`,
+        occurrences: 1,
+        lastStep: at.step,
+      });
+    };
+    if (growth.tensors) report('tensor-leak', 'numTensors', growth.tensors, leak.tensorsPerBatch);
+    else if (growth.bytes) report('memory-growth', 'numBytes', growth.bytes, leak.bytesPerBatch);
   }
 
   private async check(run: Run, at: TrainingPosition, logs: Logs | undefined): Promise<void> {

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ACTIONS } from '../stability/actions.js';
+
+const action = z.enum(ACTIONS);
+const fraction = z.number().positive();
+
+export const speedOptions = z
+  .object({
+    /** Sample the process's RSS and heap every this many batches (tf.memory() is sampled every batch). */
+    processMemoryEvery: z.number().int().positive().default(10),
+    leak: z
+      .object({
+        /** Batches the growth trend is judged over. */
+        window: z.number().int().min(10).default(50),
+        /** Sustained growth above this many tensors per batch is a `tensor-leak`. */
+        tensorsPerBatch: z.number().nonnegative().default(0.1),
+        /** Sustained growth above this many tensor bytes per batch (with a steady count) is `memory-growth`. */
+        bytesPerBatch: z.number().nonnegative().default(1024),
+        action: action.default('warn'),
+      })
+      .strict()
+      .default({ window: 50, tensorsPerBatch: 0.1, bytesPerBatch: 1024, action: 'warn' }),
+    /** What this run is, for baselines: runs are compared only when all three and the backend match. */
+    versions: z
+      .object({
+        codeVersion: z.string().min(1).default('unversioned'),
+        modelVersion: z.string().min(1).default('unversioned'),
+        dataVersion: z.string().min(1).default('unversioned'),
+      })
+      .strict()
+      .default({ codeVersion: 'unversioned', modelVersion: 'unversioned', dataVersion: 'unversioned' }),
+    baseline: z
+      .object({
+        /** A JSON baseline file, as written by `tfjs-monitor speed record` or `record: true`. */
+        path: z.string().min(1),
+        /** Write this run as the baseline for its versions instead of comparing with it. */
+        record: z.boolean().default(false),
+        tolerance: z
+          .object({ throughput: fraction.default(0.2), memory: fraction.default(0.2) })
+          .strict()
+          .default({ throughput: 0.2, memory: 0.2 }),
+        action: action.default('warn'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SpeedOptions = z.input<typeof speedOptions>;
+export type ResolvedSpeedOptions = z.output<typeof speedOptions>;

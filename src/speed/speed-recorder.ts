@@ -1,0 +1,119 @@
+import { BoundedSeries } from '../common/bounded-series.js';
+import { sustainedGrowth, type Growth } from './growth.js';
+import { mergeMemory, sampleMemory, type MemorySample } from './memory.js';
+import type { ResolvedSpeedOptions } from './options.js';
+import { median, quantile } from './stats.js';
+import type { BaselineKey, EpochSpeed, SpeedSummary } from './summary.js';
+
+export interface SpeedReport extends SpeedSummary {
+  /** Memory over training, bounded: merged points keep the peaks. */
+  memorySeries: MemorySample[];
+}
+
+export interface BatchGrowth {
+  tensors: Growth | null;
+  bytes: Growth | null;
+}
+
+/**
+ * Times batches and epochs and samples memory during fit. The batch time runs from the first
+ * monitor hook of the batch to the next, so it covers tfjs's training step and not our checks.
+ */
+export class SpeedRecorder {
+  private readonly batchMs: number[] = [];
+  private readonly examplesPerSecond: number[] = [];
+  private readonly epochs: EpochSpeed[] = [];
+  private readonly memory: BoundedSeries<MemorySample>;
+  private readonly recentTensors: number[] = [];
+  private readonly recentBytes: number[] = [];
+  private peak: MemorySample = { step: 0, numTensors: 0, numBytes: 0 };
+  private last: MemorySample = { step: 0, numTensors: 0, numBytes: 0 };
+  private batchStart: number | null = null;
+  private epochStart = 0;
+  private epochBatches = 0;
+  private epochExamples: number | null = 0;
+
+  constructor(
+    private readonly options: ResolvedSpeedOptions,
+    seriesPoints: number,
+  ) {
+    this.memory = new BoundedSeries(seriesPoints, mergeMemory);
+  }
+
+  epochBegin(now: number): void {
+    this.epochStart = now;
+    this.epochBatches = 0;
+    this.epochExamples = 0;
+  }
+
+  batchBegin(now: number): void {
+    this.batchStart = now;
+  }
+
+  /** Records the batch that just ended; returns the growth trends seen over the leak window. */
+  batchEnd(now: number, step: number, size: number | undefined): BatchGrowth {
+    if (this.batchStart !== null) {
+      const ms = now - this.batchStart;
+      this.batchMs.push(ms);
+      if (size !== undefined && ms > 0) this.examplesPerSecond.push((size * 1000) / ms);
+      this.batchStart = null;
+    }
+    this.epochBatches++;
+    this.epochExamples = size === undefined || this.epochExamples === null ? null : this.epochExamples + size;
+
+    const sample = sampleMemory(step, step % this.options.processMemoryEvery === 0);
+    this.memory.add(sample);
+    this.peak = mergeMemory(this.peak, sample);
+    this.last = sample;
+    const window = this.options.leak.window;
+    this.recentTensors.push(sample.numTensors);
+    this.recentBytes.push(sample.numBytes);
+    if (this.recentTensors.length > window) {
+      this.recentTensors.shift();
+      this.recentBytes.shift();
+    }
+    if (this.recentTensors.length < window) return { tensors: null, bytes: null };
+    return {
+      tensors: sustainedGrowth(this.recentTensors, this.options.leak.tensorsPerBatch),
+      bytes: sustainedGrowth(this.recentBytes, this.options.leak.bytesPerBatch),
+    };
+  }
+
+  epochEnd(epoch: number, now: number): EpochSpeed {
+    const ms = now - this.epochStart;
+    const speed: EpochSpeed = {
+      epoch,
+      ms,
+      batches: this.epochBatches,
+      examples: this.epochExamples,
+      examplesPerSecond: this.epochExamples !== null && ms > 0 ? (this.epochExamples * 1000) / ms : null,
+    };
+    this.epochs.push(speed);
+    return speed;
+  }
+
+  summary(key: BaselineKey): SpeedSummary {
+    const mean = this.batchMs.length ? this.batchMs.reduce((a, b) => a + b, 0) / this.batchMs.length : null;
+    const memory: SpeedSummary['memory'] = {
+      peakNumTensors: this.peak.numTensors,
+      peakNumBytes: this.peak.numBytes,
+      endNumTensors: this.last.numTensors,
+      endNumBytes: this.last.numBytes,
+    };
+    if (this.peak.backendBytes !== undefined) memory.peakBackendBytes = this.peak.backendBytes;
+    if (this.peak.rss !== undefined) memory.peakRss = this.peak.rss;
+    if (this.peak.heapUsed !== undefined) memory.peakHeapUsed = this.peak.heapUsed;
+    return {
+      key,
+      batches: this.batchMs.length,
+      msPerBatch: { median: median(this.batchMs), p95: quantile(this.batchMs, 0.95), mean },
+      examplesPerSecond: median(this.examplesPerSecond),
+      epochs: this.epochs.map((e) => ({ ...e })),
+      memory,
+    };
+  }
+
+  report(key: BaselineKey): SpeedReport {
+    return { ...this.summary(key), memorySeries: this.memory.toArray() };
+  }
+}

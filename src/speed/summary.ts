@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Which runs are comparable: same code, model, data and backend. */
+export const baselineKey = z
+  .object({
+    codeVersion: z.string().min(1),
+    modelVersion: z.string().min(1),
+    dataVersion: z.string().min(1),
+    backend: z.string().min(1),
+  })
+  .strict();
+export type BaselineKey = z.infer<typeof baselineKey>;
+
+const nullableNumber = z.number().nullable();
+
+export const epochSpeed = z.object({
+  epoch: z.number().int(),
+  ms: z.number(),
+  batches: z.number().int(),
+  examples: z.number().nullable(),
+  examplesPerSecond: nullableNumber,
+});
+export type EpochSpeed = z.infer<typeof epochSpeed>;
+
+/** A run's speed and memory in numbers that can be compared with another run's. */
+export const speedSummary = z.object({
+  key: baselineKey,
+  batches: z.number().int().nonnegative(),
+  msPerBatch: z.object({ median: nullableNumber, p95: nullableNumber, mean: nullableNumber }),
+  /** Median over batches of examples / second. */
+  examplesPerSecond: nullableNumber,
+  epochs: z.array(epochSpeed),
+  memory: z.object({
+    peakNumTensors: z.number(),
+    peakNumBytes: z.number(),
+    endNumTensors: z.number(),
+    endNumBytes: z.number(),
+    peakBackendBytes: z.number().optional(),
+    peakRss: z.number().optional(),
+    peakHeapUsed: z.number().optional(),
+  }),
+});
+export type SpeedSummary = z.infer<typeof speedSummary>;
+
+export function describeKey(key: BaselineKey): string {
+  return `code ${key.codeVersion}, model ${key.modelVersion}, data ${key.dataVersion}, backend ${key.backend}`;
+}
+
+export function sameKey(a: BaselineKey, b: BaselineKey): boolean {
+  return (
+    a.codeVersion === b.codeVersion &&
+    a.modelVersion === b.modelVersion &&
+    a.dataVersion === b.dataVersion &&
+    a.backend === b.backend
+  );
+}
