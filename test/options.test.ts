@@ -26,7 +26,7 @@ describe('options', () => {
   });
 
   it('lists unknown options with the allowed names, at any depth', () => {
-    expect(problemsOf({ checkevery: 2 })[0]).toMatch(/^checkevery: unknown option \(allowed: checkEvery, nonFinite, weightBounds, deadRelu, logger, strategy, timelinePoints\)$/);
+    expect(problemsOf({ checkevery: 2 })[0]).toMatch(/^checkevery: unknown option \(allowed: checkEvery, nonFinite, weightBounds, deadRelu, logger, strategy, timelinePoints, speed\)$/);
     expect(problemsOf({ weightBounds: [{ maxAbs: 1, layers: 'x' }] })[0]).toMatch(
       /^weightBounds\[0\]\.layers: unknown option \(allowed: layer, weight, min, max, maxAbs, action\)$/,
     );
@@ -44,6 +44,17 @@ describe('options', () => {
     const probe = tf.zeros([2, 784]);
     expect(problemsOf({ deadRelu: { probe, maxDeadFraction: 1.5 } })[0]).toMatch(/^deadRelu\.maxDeadFraction: .*<=1, got 1\.5$/);
     probe.dispose();
+  });
+
+  it('checks the speed options', () => {
+    expect(problemsOf({ speed: { leak: { window: 5 } } })[0]).toMatch(/^speed\.leak\.window: .*>=10, got 5$/);
+    expect(problemsOf({ speed: { baseline: { record: true } } })[0]).toMatch(/^speed\.baseline\.path: /);
+    expect(problemsOf({ speed: { versions: { code: 'x' } } })[0]).toMatch(
+      /^speed\.versions\.code: unknown option \(allowed: codeVersion, modelVersion, dataVersion\)$/,
+    );
+    expect(problemsOf({ speed: { baseline: { path: 'b.json', tolerance: { throughput: 0 } } } })[0]).toMatch(
+      /^speed\.baseline\.tolerance\.throughput: .*>0, got 0$/,
+    );
   });
 
   it('rejects a logger that is not one', () => {
