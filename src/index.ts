@@ -1,4 +1,5 @@
-export { TrainingMonitor, type MonitorReport, type LayerReport, type RunStatus } from './stability/training-monitor.js';
+export { TrainingMonitor } from './stability/training-monitor.js';
+export type { MonitorReport, LayerReport, RunStatus } from './stability/monitor-report.js';
 export { formatReport } from './stability/format-report.js';
 export { TrainingInstabilityError, MonitorSetupError } from './stability/errors.js';
 export {

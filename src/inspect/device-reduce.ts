@@ -1,61 +1,94 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { healthFromSums, type TensorHealth } from './tensor-health.js';
-
-const STATS_PER_TENSOR = 9;
+import { healthFromSums, type TensorHealth, type TensorRange } from './tensor-health.js';
 
 /**
- * The nine raw statistics of one tensor as a float32 vector, computed on the device:
- * [size, nan, +inf, -inf, min, max, sumAbs, l2, zeros], over finite values where it matters.
- * NaN is found as `x != x`, because tf.isNaN has returned wrong results on webgl.
- * Counts are float32, exact up to 2^24 elements per tensor.
+ * The cheap pass, three reductions per tensor: [min, max, count of finite values]. Min and Max
+ * propagate NaN and keep ±Infinity, so when every value is finite they are the finite range.
+ * Finiteness is `|x| < Infinity`, false for NaN too; tf.isNaN has been wrong on webgl.
  */
-function rawStats(t: tf.Tensor): tf.Tensor1D {
-  const x = tf.cast(tf.reshape(t, [-1]), 'float32');
-  const isNan = tf.notEqual(x, x);
-  const isPosInf = tf.equal(x, Infinity);
-  const isNegInf = tf.equal(x, -Infinity);
-  const finite = tf.logicalNot(tf.logicalOr(isNan, tf.logicalOr(isPosInf, isNegInf)));
-  const finiteOrZero = tf.where(finite, x, tf.zerosLike(x));
-  const min = tf.min(tf.where(finite, x, tf.fill(x.shape, Infinity)));
-  const max = tf.max(tf.where(finite, x, tf.fill(x.shape, -Infinity)));
-  // Scale by the largest |value| before squaring so the float32 sum cannot overflow.
-  const maxAbs = tf.maximum(tf.abs(min), tf.abs(max));
-  const scale = tf.where(tf.logicalAnd(tf.isFinite(maxAbs), tf.greater(maxAbs, 0)), maxAbs, tf.onesLike(maxAbs));
-  const l2 = tf.mul(tf.sqrt(tf.sum(tf.square(tf.div(finiteOrZero, scale)))), scale);
-  const count = (b: tf.Tensor) => tf.sum(tf.cast(b, 'float32'));
-  return tf.stack([
-    tf.scalar(x.size),
-    count(isNan),
-    count(isPosInf),
-    count(isNegInf),
-    min,
-    max,
-    tf.sum(tf.abs(finiteOrZero)),
-    l2,
-    count(tf.equal(x, 0)),
-  ]) as tf.Tensor1D;
+function range(t: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const x = tf.cast(tf.reshape(t, [-1]), 'float32');
+    const finite = tf.cast(tf.less(tf.abs(x), Infinity), 'float32');
+    return tf.stack([tf.min(x), tf.max(x), tf.sum(finite)]) as tf.Tensor1D;
+  });
 }
 
-/** The health of many tensors, reduced on the device and read back as one packed tensor. */
+/**
+ * The full pass, for tensors that hold non-finite values or when every statistic is asked for:
+ * [nan, +inf, -inf, min, max, sumAbs, l2, zeros], over finite values where it matters. Sums
+ * are scaled by the largest |value| so float32 cannot overflow; counts are exact to 2^24.
+ */
+function full(t: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const x = tf.cast(tf.reshape(t, [-1]), 'float32');
+    const finite = tf.less(tf.abs(x), Infinity);
+    const count = (b: tf.Tensor) => tf.sum(tf.cast(b, 'float32'));
+    const finiteOrZero = tf.where(finite, x, tf.zerosLike(x));
+    const min = tf.min(tf.where(finite, x, tf.fill(x.shape, Infinity)));
+    const max = tf.max(tf.where(finite, x, tf.fill(x.shape, -Infinity)));
+    const maxAbs = tf.maximum(tf.abs(min), tf.abs(max));
+    const scale = tf.where(tf.logicalAnd(tf.less(maxAbs, Infinity), tf.greater(maxAbs, 0)), maxAbs, tf.onesLike(maxAbs));
+    const scaled = tf.div(finiteOrZero, scale);
+    return tf.stack([
+      count(tf.notEqual(x, x)),
+      count(tf.equal(x, Infinity)),
+      count(tf.equal(x, -Infinity)),
+      min,
+      max,
+      tf.mul(tf.sum(tf.abs(scaled)), scale),
+      tf.mul(tf.sqrt(tf.sum(tf.square(scaled))), scale),
+      count(tf.equal(x, 0)),
+    ]) as tf.Tensor1D;
+  });
+}
+
+/** Runs `stats` on each tensor in its own scope (bounding temporaries) and reads all back at once. */
+async function readPacked(tensors: readonly tf.Tensor[], stats: (t: tf.Tensor) => tf.Tensor1D): Promise<Float32Array> {
+  if (tensors.length === 0) return new Float32Array(0);
+  const parts = tensors.map(stats);
+  const packed = tf.concat(parts);
+  tf.dispose(parts);
+  try {
+    return (await packed.data()) as Float32Array;
+  } finally {
+    packed.dispose();
+  }
+}
+
+function unpackFull(tensors: readonly tf.Tensor[], stats: Float32Array): TensorHealth[] {
+  return tensors.map((t, k) => {
+    const s = (j: number) => stats[8 * k + j]!;
+    return healthFromSums(t.size, s(0), s(1), s(2), s(3), s(4), s(5), s(6), s(7));
+  });
+}
+
+const EMPTY = healthFromSums(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+/** The health of many tensors, reduced on the device and read back as one small packed tensor. */
 export async function inspectOnDevice(tensors: readonly tf.Tensor[]): Promise<TensorHealth[]> {
   const nonEmpty = tensors.filter((t) => t.size > 0);
-  let values: Float32Array = new Float32Array(0);
-  if (nonEmpty.length > 0) {
-    const packed = tf.tidy(() => tf.concat(nonEmpty.map(rawStats)));
-    try {
-      values = (await packed.data()) as Float32Array;
-    } finally {
-      packed.dispose();
-    }
-  }
-  let offset = 0;
-  return tensors.map((t) => {
-    if (t.size === 0) return healthFromSums(0, 0, 0, 0, 0, 0, 0, 0, 0);
-    const s = values.subarray(offset, offset + STATS_PER_TENSOR);
-    offset += STATS_PER_TENSOR;
-    const at = (i: number) => s[i] as number;
-    return healthFromSums(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8));
+  const healths = unpackFull(nonEmpty, await readPacked(nonEmpty, full));
+  return tensors.map((t) => (t.size > 0 ? healths.shift()! : { ...EMPTY }));
+}
+
+/**
+ * Non-finite counts and finite ranges of many tensors with three reductions each and one
+ * read-back. Only tensors that hold NaN/Infinity, rare and the moment that matters, get a
+ * second, full pass to count them.
+ */
+export async function inspectRangesOnDevice(tensors: readonly tf.Tensor[]): Promise<TensorRange[]> {
+  const nonEmpty = tensors.filter((t) => t.size > 0);
+  const ranges = await readPacked(nonEmpty, range);
+  const out = new Map<tf.Tensor, TensorRange>();
+  const bad: tf.Tensor[] = [];
+  nonEmpty.forEach((t, k) => {
+    const [min, max, finite] = [ranges[3 * k]!, ranges[3 * k + 1]!, ranges[3 * k + 2]!];
+    if (finite < t.size) bad.push(t);
+    else out.set(t, { size: t.size, nanCount: 0, posInfCount: 0, negInfCount: 0, min, max });
   });
+  unpackFull(bad, await readPacked(bad, full)).forEach((h, k) => out.set(bad[k]!, h));
+  return tensors.map((t) => out.get(t) ?? { ...EMPTY });
 }
 
 /** Counts the finite values outside [lo, hi] on the device; used only after a bound is breached. */

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { inspectOnDevice } from './device-reduce.js';
+import { inspectOnDevice, inspectRangesOnDevice } from './device-reduce.js';
 import { defaultStrategy, readValuesSync, type InspectStrategy } from './read-values.js';
 import { scanValues } from './scan.js';
-import type { TensorHealth } from './tensor-health.js';
+import type { TensorHealth, TensorRange } from './tensor-health.js';
 
 export interface InspectOptions {
   /** 'auto' (default) scans on cpu/wasm and reduces on the device elsewhere. */
@@ -19,6 +19,15 @@ export async function inspectTensors(
   strategy: InspectStrategy,
 ): Promise<TensorHealth[]> {
   if (strategy === 'device') return inspectOnDevice(tensors);
+  return tensors.map((t) => scanValues(readValuesSync(t)));
+}
+
+/**
+ * Non-finite counts and finite ranges: what the monitor needs every batch. The host scan gets
+ * every statistic at the same cost; the device path saves most of its kernels.
+ */
+export async function inspectRanges(tensors: readonly tf.Tensor[], strategy: InspectStrategy): Promise<TensorRange[]> {
+  if (strategy === 'device') return inspectRangesOnDevice(tensors);
   return tensors.map((t) => scanValues(readValuesSync(t)));
 }
 

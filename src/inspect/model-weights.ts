@@ -9,7 +9,7 @@ interface LayerVariableLike {
   read(): tf.Variable;
 }
 
-interface LayerLike {
+export interface LayerLike {
   name: string;
   trainable: boolean;
   weights: LayerVariableLike[];
@@ -20,7 +20,7 @@ interface LayerLike {
 /** One weight of a model, attributed to the innermost layer that owns it. */
 export interface WeightRef {
   layer: string;
-  /** The weight's name as tfjs created it, e.g. `dense_1/kernel` (stable across toggling trainable). */
+  /** `layer/name`, e.g. `dense_1/kernel`, as tfjs named it (stable when `trainable` is toggled). */
   weight: string;
   trainable: boolean;
   /** The live value. Never dispose it. */
@@ -28,38 +28,50 @@ export interface WeightRef {
 }
 
 export interface LayerRef {
+  /** The layer's name, or its path (`encoder/block`) when another nested layer has the same name. */
   name: string;
   className: string;
   weights: WeightRef[];
+  /** The tfjs layer object itself, to match layers by identity rather than by name. */
+  layer: LayerLike;
 }
 
 /** Leaf layers of a model in order, descending into nested models; shared layers appear once. */
 export function listLayers(model: LayersModel): LayerRef[] {
-  const out: LayerRef[] = [];
-  const seenLayers = new Set<LayerLike>();
-  const seenWeights = new Set<number>();
-  const visit = (layer: LayerLike) => {
-    if (seenLayers.has(layer)) return;
-    seenLayers.add(layer);
+  const found: { layer: LayerLike; path: string; trainable: boolean }[] = [];
+  const seen = new Set<LayerLike>();
+  const visit = (layer: LayerLike, path: string, ancestorsTrainable: boolean) => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    const trainable = ancestorsTrainable && layer.trainable;
     if (Array.isArray(layer.layers)) {
-      for (const inner of layer.layers) visit(inner);
-      return;
+      for (const inner of layer.layers) visit(inner, `${path}${layer.name}/`, trainable);
+    } else {
+      found.push({ layer, path: path + layer.name, trainable });
     }
+  };
+  for (const layer of (model as unknown as LayerLike).layers ?? []) visit(layer, '', true);
+
+  const count = new Map<string, number>();
+  for (const f of found) count.set(f.layer.name, (count.get(f.layer.name) ?? 0) + 1);
+  const seenWeights = new Set<number>();
+  return found.map(({ layer, path, trainable }) => {
+    const unique = count.get(layer.name) === 1;
+    const name = unique ? layer.name : path;
     const weights: WeightRef[] = [];
     for (const w of layer.weights) {
       if (seenWeights.has(w.id)) continue;
       seenWeights.add(w.id);
+      const short = w.originalName.slice(w.originalName.lastIndexOf('/') + 1);
       weights.push({
-        layer: layer.name,
-        weight: w.originalName,
-        trainable: layer.trainable && w.trainable,
+        layer: name,
+        weight: unique ? w.originalName : `${name}/${short}`,
+        trainable: trainable && w.trainable,
         read: () => w.read(),
       });
     }
-    out.push({ name: layer.name, className: layer.getClassName(), weights });
-  };
-  for (const layer of (model as unknown as LayerLike).layers ?? []) visit(layer);
-  return out;
+    return { name, className: layer.getClassName(), weights, layer };
+  });
 }
 
 /** All weights of a model, trainable or not, in layer order. */

@@ -1,27 +1,31 @@
-/**
- * Health of one tensor's values. `min`, `max`, `meanAbs` and `l2` are taken over the finite
- * values only, so one NaN does not hide the scale of the rest. They are `null` when the tensor
- * has no finite value at all.
- */
-export interface TensorHealth {
+/** Non-finite counts and the range of the finite values: what the monitor checks every batch. */
+export interface TensorRange {
   size: number;
   nanCount: number;
   posInfCount: number;
   negInfCount: number;
   min: number | null;
   max: number | null;
+}
+
+/**
+ * Health of one tensor's values. `min`, `max`, `meanAbs` and `l2` are taken over the finite
+ * values only, so one NaN does not hide the scale of the rest. They are `null` when the tensor
+ * has no finite value at all.
+ */
+export interface TensorHealth extends TensorRange {
   meanAbs: number | null;
   l2: number | null;
   zeroFraction: number;
 }
 
 /** Number of NaN and ±Infinity values. */
-export function nonFiniteCount(h: TensorHealth): number {
+export function nonFiniteCount(h: TensorRange): number {
   return h.nanCount + h.posInfCount + h.negInfCount;
 }
 
 /** Largest finite |value|, or null when no value is finite. */
-export function maxAbsOf(h: TensorHealth): number | null {
+export function maxAbsOf(h: TensorRange): number | null {
   if (h.min === null || h.max === null) return null;
   return Math.max(Math.abs(h.min), Math.abs(h.max));
 }

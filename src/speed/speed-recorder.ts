@@ -29,6 +29,8 @@ export class SpeedRecorder {
   private peak: MemorySample = { step: 0, numTensors: 0, numBytes: 0 };
   private last: MemorySample = { step: 0, numTensors: 0, numBytes: 0 };
   private batchStart: number | null = null;
+  /** Tensors tfjs keeps on purpose until training ends (History's epoch logs): not a leak. */
+  private retained = 0;
   private epochStart = 0;
   private epochBatches = 0;
   private epochExamples: number | null = 0;
@@ -66,8 +68,8 @@ export class SpeedRecorder {
     this.peak = mergeMemory(this.peak, sample);
     this.last = sample;
     const window = this.options.leak.window;
-    this.recentTensors.push(sample.numTensors);
-    this.recentBytes.push(sample.numBytes);
+    this.recentTensors.push(sample.numTensors - this.retained);
+    this.recentBytes.push(sample.numBytes - 4 * this.retained);
     if (this.recentTensors.length > window) {
       this.recentTensors.shift();
       this.recentBytes.shift();
@@ -77,6 +79,11 @@ export class SpeedRecorder {
       tensors: sustainedGrowth(this.recentTensors, this.options.leak.tensorsPerBatch),
       bytes: sustainedGrowth(this.recentBytes, this.options.leak.bytesPerBatch),
     };
+  }
+
+  /** Declares `count` more float32 scalars that tfjs keeps until training ends, so their growth is expected. */
+  retainedUntilTrainEnd(count: number): void {
+    this.retained += count;
   }
 
   epochEnd(epoch: number, now: number): EpochSpeed {

@@ -4,7 +4,10 @@ import { MonitorSetupError } from './errors.js';
 
 /** Dead-unit statistics of one ReLU layer on the probe batch. */
 export interface ReluStats {
-  layer: string;
+  /** The tfjs layer object. */
+  layer: object;
+  /** `@i` for the i-th use of a layer that is called several times in the model, else ''. */
+  node: string;
   /** Fraction of all activations that are exactly 0. */
   zeroFraction: number;
   /** Units (channels) that are 0 for every probe example and position. */
@@ -16,6 +19,7 @@ export interface ReluStats {
 interface NodeLike {
   inputTensors: SymbolicTensor[];
   outputTensors: SymbolicTensor[];
+  inboundLayers: LayerLike[];
 }
 
 interface LayerLike {
@@ -33,7 +37,8 @@ interface GraphLike {
 }
 
 interface Target {
-  layer: string;
+  layer: LayerLike;
+  node: string;
   channelsFirst: boolean;
 }
 
@@ -57,6 +62,18 @@ function innerGraph(layer: LayerLike): GraphLike | null {
 }
 
 /** The nodes of `layer` that belong to `graph`, with their index (a shared layer has several). */
+/** Whether units are channels on axis 1: the layer's own data format, or its producer's for ReLU/Activation. */
+function isChannelsFirst(layer: LayerLike, node: NodeLike): boolean {
+  const format = (l: LayerLike | undefined) => {
+    try {
+      return (l?.getConfig() as { dataFormat?: string } | undefined)?.dataFormat;
+    } catch {
+      return undefined;
+    }
+  };
+  return (format(layer) ?? format(node.inboundLayers[0])) === 'channelsFirst';
+}
+
 function nodesIn(graph: GraphLike, layer: LayerLike): { node: NodeLike; suffix: string }[] {
   const nodes = layer.inboundNodes
     .map((node, i) => ({ node, i }))
@@ -79,14 +96,13 @@ function collect(graph: GraphLike): { targets: Target[]; outputs: SymbolicTensor
         const applied = innerProbe.apply(node.inputTensors) as SymbolicTensor | SymbolicTensor[];
         const list = Array.isArray(applied) ? applied : [applied];
         inner.targets.forEach((t, k) => {
-          targets.push({ ...t, layer: t.layer + suffix });
+          targets.push({ ...t, node: t.node + suffix });
           outputs.push(list[k]!);
         });
       }
     } else if (reluActivation(layer)) {
-      const channelsFirst = (layer.getConfig() as { dataFormat?: string }).dataFormat === 'channelsFirst';
       for (const { node, suffix } of nodesIn(graph, layer)) {
-        targets.push({ layer: layer.name + suffix, channelsFirst });
+        targets.push({ layer, node: suffix, channelsFirst: isChannelsFirst(layer, node) });
         outputs.push(node.outputTensors[0]!);
       }
     }
@@ -105,14 +121,20 @@ function shapeFits(actual: readonly number[], expected: readonly (number | null)
  * It must never be disposed, which would dispose the training model's weights.
  */
 export class DeadReluProbe {
+  /**
+   * Probe models by training model. Building one applies nested models to their outer inputs,
+   * which adds nodes to the training graph, so it is built once per model, not once per fit.
+   */
+  private static readonly built = new WeakMap<LayersModel, { probeModel: LayersModel; targets: Target[] } | null>();
+
   private constructor(
     private readonly probeModel: LayersModel,
     private readonly targets: Target[],
     private readonly probe: tf.Tensor[],
   ) {}
 
-  /** The names of the layers measured, in model order. */
-  get layers(): string[] {
+  /** The layers measured, in model order. */
+  get layers(): object[] {
     return this.targets.map((t) => t.layer);
   }
 
@@ -142,12 +164,18 @@ export class DeadReluProbe {
         );
       }
     });
-    const { targets, outputs } = collect(model as unknown as GraphLike);
-    if (outputs.length === 0) return null;
-    return new DeadReluProbe(buildModel({ inputs, outputs }), targets, probes);
+    if (!DeadReluProbe.built.has(model)) {
+      const { targets, outputs } = collect(model as unknown as GraphLike);
+      DeadReluProbe.built.set(model, outputs.length ? { probeModel: buildModel({ inputs, outputs }), targets } : null);
+    }
+    const built = DeadReluProbe.built.get(model);
+    return built ? new DeadReluProbe(built.probeModel, built.targets, probes) : null;
   }
 
   async measure(): Promise<ReluStats[]> {
+    if (this.probe.some((p) => p.isDisposed)) {
+      throw new MonitorSetupError('deadRelu.probe was disposed during training; keep it alive until fit returns.');
+    }
     const packed = tf.tidy(() => {
       const out = this.probeModel.predictOnBatch(this.probe.length === 1 ? this.probe[0]! : this.probe);
       const activations = Array.isArray(out) ? out : [out];
@@ -172,7 +200,7 @@ export class DeadReluProbe {
     }
     return this.targets.map((t, k) => {
       const [zeroFraction, deadUnits, units] = [values[3 * k]!, values[3 * k + 1]!, values[3 * k + 2]!];
-      return { layer: t.layer, zeroFraction, deadUnits, units, deadFraction: units > 0 ? deadUnits / units : 0 };
+      return { layer: t.layer, node: t.node, zeroFraction, deadUnits, units, deadFraction: units > 0 ? deadUnits / units : 0 };
     });
   }
 }

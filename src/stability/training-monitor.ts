@@ -1,131 +1,73 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
+import { writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { countOutsideOnDevice } from '../inspect/device-reduce.js';
-import { inspectTensors, resolveStrategy } from '../inspect/inspect-tensor.js';
+import { inspectRanges, resolveStrategy } from '../inspect/inspect-tensor.js';
 import { listLayers, type LayerRef, type WeightRef } from '../inspect/model-weights.js';
 import { readValuesSync, type InspectStrategy } from '../inspect/read-values.js';
 import { countOutside } from '../inspect/scan.js';
-import { healthFromSums, nonFiniteCount, type TensorHealth } from '../inspect/tensor-health.js';
+import { nonFiniteCount, type TensorRange } from '../inspect/tensor-health.js';
 import { defaultLogger } from '../logger.js';
-import { assertLayersModel } from '../tfjs/model-guard.js';
-import { DeadReluProbe, type ReluStats } from './dead-relu-probe.js';
-import { MonitorSetupError, TrainingInstabilityError } from './errors.js';
-import {
-  describePosition,
-  type Finding,
-  type NonFiniteFinding,
-  type NonFiniteValues,
-  type TrainingPosition,
-} from './findings.js';
-import { resolveOptions, type Action, type ResolvedOptions, type TrainingMonitorOptions } from './options.js';
-import { Timeline, type TimelinePoint } from './timeline.js';
-import { writeFileSync } from 'node:fs';
-import { findBaseline, readBaselineFile, recordBaseline } from '../speed/baseline-file.js';
-import { compareSpeed, type SpeedComparison } from '../speed/compare.js';
+import { readBaselineFile } from '../speed/baseline-file.js';
 import type { Growth } from '../speed/growth.js';
-import { SpeedRecorder, type BatchGrowth, type SpeedReport } from '../speed/speed-recorder.js';
+import { settleBaseline, type BaselineStatus } from '../speed/settle-baseline.js';
+import { SpeedRecorder, type BatchGrowth } from '../speed/speed-recorder.js';
 import type { BaselineKey } from '../speed/summary.js';
+import { assertLayersModel } from '../tfjs/model-guard.js';
+import { DeadReluProbe } from './dead-relu-probe.js';
+import { MonitorSetupError, TrainingInstabilityError } from './errors.js';
+import { describeNonFinite, fmt } from './finding-messages.js';
+import { describePosition, type Finding, type NonFiniteValues, type TrainingPosition } from './findings.js';
+import { countTensors, lossEntries, numberRange, valueOf, type Logs } from './logs.js';
+import type { Measured, MonitorReport, RunStatus } from './monitor-report.js';
+import { resolveOptions, type Action, type ResolvedOptions, type TrainingMonitorOptions } from './options.js';
+import { Timeline } from './timeline.js';
 import { WeightBounds, type BoundBreach } from './weight-bounds.js';
-
-type LogValue = number | tf.Scalar;
-type Logs = Record<string, LogValue | undefined>;
-type Measured = Omit<TimelinePoint, 'step' | 'toStep' | 'epoch' | 'batch'>;
-
-export type RunStatus = 'healthy' | 'warned' | 'stopped' | 'failed';
-
-export interface LayerReport {
-  name: string;
-  className: string;
-  weights: string[];
-  /** Whether the dead-ReLU probe measured this layer. */
-  relu: boolean;
-  /** The last measured values. */
-  last: Measured;
-  timeline: TimelinePoint[];
-}
-
-/** Plain JSON: safe to `JSON.stringify` and store. */
-export interface MonitorReport {
-  status: RunStatus;
-  backend: string;
-  strategy: InspectStrategy;
-  startedAt: string;
-  endedAt: string | null;
-  epochs: number;
-  steps: number;
-  checks: number;
-  probes: number;
-  lastLoss: number | null;
-  stoppedAt: (TrainingPosition & { kind: Finding['kind'] }) | null;
-  findings: Finding[];
-  layers: LayerReport[];
-  /** Timings, throughput and memory, with the baseline comparison when one was configured. */
-  speed: (SpeedReport & { baseline: BaselineStatus | null }) | null;
-}
-
-/** What happened with the speed baseline at the end of the run. */
-export interface BaselineStatus {
-  path: string;
-  status: 'recorded' | 'compared' | 'missing';
-  comparison?: SpeedComparison;
-}
 
 interface Run {
   layers: LayerRef[];
   weights: WeightRef[];
   layerOfWeight: number[];
+  layerIndex: Map<object, number>;
+  reluLayers: Set<number>;
   timelines: Timeline[];
   last: Measured[];
-  layerIndex: Map<string, number>;
-  reluLayers: Set<number>;
+  /** Per layer, what this batch measured, committed to the timeline once the batch is done. */
+  pending: Map<number, Measured>;
   strategy: InspectStrategy;
   bounds: WeightBounds;
   probe: DeadReluProbe | null;
+  speed: SpeedRecorder;
   findings: Finding[];
   byKey: Map<string, Finding>;
   failing: Finding[];
   stoppedBy: Finding | null;
+  /** An error of the monitor's own, held until tfjs has cleaned up (see onTrainEnd). */
+  error: unknown;
+  /** Set once training is over: findings can no longer stop anything. */
+  ended: boolean;
   epoch: number;
   epochs: number;
+  epochBatches: number;
   step: number;
   lastPosition: TrainingPosition | null;
   lastCheckedStep: number;
   checks: number;
   probes: number;
   lastLoss: number | null;
-  pending: Map<number, Measured>;
   backend: string;
   startedAt: string;
   endedAt: string | null;
-  speed: SpeedRecorder;
   baseline: BaselineStatus | null;
 }
 
 const LEVEL: Record<Action, 'warn' | 'error'> = { warn: 'warn', stop: 'error', fail: 'error' };
 
-function lossEntries(logs: Logs | undefined): { key: string; value: LogValue }[] {
-  if (!logs) return [];
-  return Object.entries(logs)
-    .filter(([key, value]) => value !== undefined && (key === 'loss' || key.endsWith('_loss')))
-    .map(([key, value]) => ({ key, value: value as LogValue }));
-}
-
-function numberHealth(v: number): TensorHealth {
-  const nan = Number.isNaN(v) ? 1 : 0;
-  const pos = v === Infinity ? 1 : 0;
-  const neg = v === -Infinity ? 1 : 0;
-  return healthFromSums(1, nan, pos, neg, v, v, Math.abs(v), Math.abs(v), v === 0 ? 1 : 0);
-}
-
-function fmt(v: number): string {
-  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toFixed(4));
-}
-
 /**
  * Watches a tfjs model while it trains: the first NaN/Infinity in the loss or any weight, weights
- * outside plausible bounds, and dead ReLU units. Each finding warns, stops training, or fails the
- * job, as configured.
+ * outside plausible bounds, dead ReLU units, tensor leaks and slowdowns. Each finding warns,
+ * stops training, or fails the job, as configured.
  *
  * Pass it to `model.fit(x, y, { callbacks: [monitor] })` or `model.fitDataset(ds, { callbacks: [monitor] })`.
  * With action 'fail', training stops at the batch of the finding and `fit` rejects with a
@@ -161,9 +103,10 @@ export class TrainingMonitor extends Callback {
           'when two copies of @tensorflow/tfjs-layers are loaded (run `npm ls @tensorflow/tfjs-layers` and dedupe).',
       );
     }
+    this.run = null; // A setup error below must not leave the previous run's report standing.
     const layers = listLayers(this.model).filter((l) => l.className !== 'InputLayer');
     const weights = layers.flatMap((l) => l.weights);
-    const layerIndex = new Map(layers.map((l, i) => [l.name, i]));
+    const layerIndex = new Map<object, number>(layers.map((l, i) => [l.layer, i]));
     const probe = this.options.deadRelu ? DeadReluProbe.build(this.model, this.options.deadRelu.probe) : null;
     // A corrupt baseline file is reported now, before hours of training, not at the end.
     if (this.options.speed.baseline) readBaselineFile(this.options.speed.baseline.path, { missingIsEmpty: true });
@@ -174,34 +117,38 @@ export class TrainingMonitor extends Callback {
           'or a ReLU layer), so the dead-ReLU check is off for this run',
       );
     }
+    const layerOf = new Map(layers.flatMap((l, i) => l.weights.map((w) => [w, i] as const)));
     this.run = {
       layers,
       weights,
-      layerOfWeight: weights.map((w) => layerIndex.get(w.layer)!),
+      layerOfWeight: weights.map((w) => layerOf.get(w)!),
+      layerIndex,
+      reluLayers: new Set((probe?.layers ?? []).flatMap((layer) => layerIndex.get(layer) ?? [])),
       timelines: layers.map(() => new Timeline(this.options.timelinePoints)),
       last: layers.map(() => ({})),
-      layerIndex,
-      reluLayers: new Set((probe?.layers ?? []).map((name) => layerIndex.get(name.replace(/@\d+$/, ''))!)),
+      pending: new Map(),
       strategy: resolveStrategy(this.options.strategy),
       bounds: new WeightBounds(this.options.weightBounds, weights),
       probe,
+      speed: new SpeedRecorder(this.options.speed, this.options.timelinePoints),
       findings: [],
       byKey: new Map(),
       failing: [],
       stoppedBy: null,
+      error: null,
+      ended: false,
       epoch: 0,
       epochs: 0,
+      epochBatches: 0,
       step: 0,
       lastPosition: null,
       lastCheckedStep: -1,
       checks: 0,
       probes: 0,
       lastLoss: null,
-      pending: new Map(),
       backend: tf.getBackend(),
       startedAt: new Date().toISOString(),
       endedAt: null,
-      speed: new SpeedRecorder(this.options.speed, this.options.timelinePoints),
       baseline: null,
     };
     this.logger.debug(
@@ -213,6 +160,7 @@ export class TrainingMonitor extends Callback {
   override async onEpochBegin(epoch: number): Promise<void> {
     if (!this.run) return;
     this.run.epoch = epoch;
+    this.run.epochBatches = 0;
     this.run.speed.epochBegin(performance.now());
   }
 
@@ -222,22 +170,31 @@ export class TrainingMonitor extends Callback {
 
   override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
     const run = this.run;
-    if (!run) return;
+    if (!run || run.error) return;
     const size = typeof logs?.['size'] === 'number' ? logs['size'] : undefined;
     const growth = run.speed.batchEnd(performance.now(), run.step, size);
     const at: TrainingPosition = { epoch: run.epoch, batch, step: run.step++ };
     run.lastPosition = at;
-    if (at.step % this.options.checkEvery === 0) await this.check(run, at, logs);
-    if (run.probe && at.step % this.options.deadRelu!.every === 0) await this.probeRelu(run, run.probe, at);
-    this.recordGrowth(run, at, growth);
-    this.commitTimeline(run, at);
+    run.epochBatches++;
+    await this.guard(run, async () => {
+      if (at.step % this.options.checkEvery === 0) await this.check(run, at, logs);
+      if (run.probe && at.step % this.options.deadRelu!.every === 0) await this.probeRelu(run, run.probe, at);
+      this.recordGrowth(run, at, growth);
+      this.commitTimeline(run, at);
+    });
   }
 
-  override async onEpochEnd(epoch: number): Promise<void> {
+  override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
     const run = this.run;
-    if (!run) return;
-    run.epochs++;
+    if (!run || run.error) return;
+    // tfjs's History keeps these log tensors until training ends: expected growth, not a leak.
+    run.speed.retainedUntilTrainEnd(countTensors(logs));
     const speed = run.speed.epochEnd(epoch, performance.now());
+    if (run.epochBatches > 0) run.epochs++;
+    await this.guard(run, async () => {
+      // The epoch's average loss covers batches between checks, and validation losses (val_*).
+      if (run.lastPosition) await this.checkLosses(run, run.lastPosition, logs, true);
+    });
     this.logger.info(
       {
         event: 'tfjs-monitor.epoch',
@@ -259,17 +216,24 @@ export class TrainingMonitor extends Callback {
   override async onTrainEnd(): Promise<void> {
     const run = this.run;
     if (!run) return;
-    // A NaN in the last batches must not slip through when checkEvery > 1.
-    if (run.lastPosition && run.lastPosition.step > run.lastCheckedStep) {
-      await this.check(run, run.lastPosition, undefined);
-      this.commitTimeline(run, run.lastPosition);
+    run.ended = true;
+    if (!run.error) {
+      await this.guard(run, async () => {
+        // With checkEvery > 1, weights that went bad in the last batches must not slip through.
+        if (run.lastPosition && run.lastPosition.step > run.lastCheckedStep) {
+          await this.check(run, run.lastPosition, undefined);
+          run.pending.forEach((measured, layer) => Object.assign(run.last[layer]!, measured));
+          run.pending.clear();
+        }
+        this.compareWithBaseline(run);
+      });
     }
     run.endedAt = new Date().toISOString();
     run.probe = null; // Drop, never dispose: the probe model shares the training model's weights.
-    this.settleBaseline(run);
-    if (run.failing.length === 0) return;
+    if (run.failing.length === 0 && !run.error) return;
     // Resolve History's epoch-log scalars first: tfjs skips that step when a hook throws, and would leak them.
     await (this.model as LayersModel).history?.syncData();
+    if (run.error) throw run.error;
     throw new TrainingInstabilityError([...run.failing, ...run.findings.filter((f) => !run.failing.includes(f))]);
   }
 
@@ -290,89 +254,90 @@ export class TrainingMonitor extends Callback {
   /** The latest run as plain JSON: status, findings, per-layer timelines, speed and memory. */
   report(): MonitorReport {
     const run = this.run;
-    const status: RunStatus = !run
-      ? 'healthy'
-      : run.failing.length > 0
-        ? 'failed'
-        : run.stoppedBy
-          ? 'stopped'
-          : run.findings.length > 0
-            ? 'warned'
-            : 'healthy';
+    if (!run) {
+      return {
+        status: 'healthy',
+        backend: tf.getBackend(),
+        strategy: resolveStrategy(this.options.strategy),
+        startedAt: '',
+        endedAt: null,
+        epochs: 0,
+        steps: 0,
+        checks: 0,
+        probes: 0,
+        lastLoss: null,
+        stoppedAt: null,
+        findings: [],
+        layers: [],
+        speed: null,
+      };
+    }
+    const status: RunStatus =
+      run.failing.length > 0 ? 'failed' : run.stoppedBy ? 'stopped' : run.findings.length > 0 ? 'warned' : 'healthy';
+    const stopped = run.stoppedBy;
     return {
       status,
-      backend: run?.backend ?? tf.getBackend(),
-      strategy: run?.strategy ?? resolveStrategy(this.options.strategy),
-      startedAt: run?.startedAt ?? '',
-      endedAt: run?.endedAt ?? null,
-      epochs: run?.epochs ?? 0,
-      steps: run?.step ?? 0,
-      checks: run?.checks ?? 0,
-      probes: run?.probes ?? 0,
-      lastLoss: run?.lastLoss ?? null,
-      stoppedAt: run?.stoppedBy
-        ? {
-            epoch: run.stoppedBy.epoch,
-            batch: run.stoppedBy.batch,
-            step: run.stoppedBy.step,
-            kind: run.stoppedBy.kind,
-          }
-        : null,
-      findings: this.findings.map((f) => structuredClone(f)),
-      layers: (run?.layers ?? [])
+      backend: run.backend,
+      strategy: run.strategy,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      epochs: run.epochs,
+      steps: run.step,
+      checks: run.checks,
+      probes: run.probes,
+      lastLoss: run.lastLoss,
+      stoppedAt: stopped ? { epoch: stopped.epoch, batch: stopped.batch, step: stopped.step, kind: stopped.kind } : null,
+      findings: run.findings.map((f) => structuredClone(f)),
+      layers: run.layers
         .map((l, i) => ({
           name: l.name,
           className: l.className,
           weights: l.weights.map((w) => w.weight),
-          relu: run!.reluLayers.has(i),
-          last: { ...run!.last[i]! },
-          timeline: run!.timelines[i]!.toJSON(),
+          relu: run.reluLayers.has(i),
+          last: { ...run.last[i]! },
+          timeline: run.timelines[i]!.toJSON(),
         }))
         .filter((l) => l.weights.length > 0 || l.relu),
-      speed: run ? { ...run.speed.report(this.baselineKey(run)), baseline: run.baseline } : null,
+      speed: { ...run.speed.report(this.baselineKey(run)), baseline: run.baseline },
     };
+  }
+
+  /**
+   * Runs the monitor's own work for a hook. An error there must not escape mid-training, where
+   * tfjs would leak tensors: it stops training and is rethrown from onTrainEnd after cleanup.
+   */
+  private async guard(run: Run, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      run.error = error;
+      if (!run.ended) (this.model as LayersModel).stopTraining = true;
+      this.logger.error({ event: 'tfjs-monitor.error', err: error }, `tfjs-monitor failed: ${(error as Error).message}`);
+    }
   }
 
   private baselineKey(run: Run): BaselineKey {
     return { ...this.options.speed.versions, backend: run.backend };
   }
 
-  /** Records this run as the baseline, or compares it with the recorded one, as configured. */
-  private settleBaseline(run: Run): void {
+  private compareWithBaseline(run: Run): void {
     const options = this.options.speed.baseline;
     if (!options) return;
-    const summary = run.speed.summary(this.baselineKey(run));
-    if (options.record) {
-      recordBaseline(options.path, summary);
-      run.baseline = { path: options.path, status: 'recorded' };
-      this.logger.info({ event: 'tfjs-monitor.baseline-recorded', path: options.path, key: summary.key }, `speed baseline recorded in ${options.path}`);
-      return;
-    }
-    const baseline = findBaseline(readBaselineFile(options.path, { missingIsEmpty: true }), summary.key);
-    if (!baseline) {
-      run.baseline = { path: options.path, status: 'missing' };
-      this.logger.warn(
-        { event: 'tfjs-monitor.no-baseline', path: options.path, key: summary.key },
-        `no speed baseline in ${options.path} for this run's versions and backend: nothing compared; ` +
-          'record one with speed.baseline.record or `tfjs-monitor speed record`',
-      );
-      return;
-    }
-    const comparison = compareSpeed(baseline, summary, options.tolerance);
-    run.baseline = { path: options.path, status: 'compared', comparison };
-    if (comparison.regressions.length === 0) return;
+    const unhealthy = run.failing.length ? 'the run failed' : run.stoppedBy ? 'the run was stopped early' : null;
+    run.baseline = settleBaseline(options, run.speed.summary(this.baselineKey(run)), unhealthy, this.logger);
+    const regressions = run.baseline.comparison?.regressions ?? [];
+    if (regressions.length === 0) return;
     const at = run.lastPosition ?? { epoch: run.epoch, batch: 0, step: 0 };
-    const list = comparison.regressions
-      .map((r) => `${r.metric} ${r.baseline} → ${r.run} (${r.change! >= 0 ? '+' : ''}${fmt(100 * r.change!)}%)`)
+    const list = regressions
+      .map((r) => `${r.metric} ${fmt(r.baseline!)} → ${fmt(r.run!)} (${r.change! >= 0 ? '+' : ''}${fmt(100 * r.change!)}%)`)
       .join(', ');
     this.addFinding(run, 'speed-regression', {
       kind: 'speed-regression',
-      // Training is over: 'stop' can only warn, 'fail' still makes fit reject.
       action: options.action,
       ...at,
       baselinePath: options.path,
-      key: summary.key,
-      regressions: comparison.regressions,
+      key: this.baselineKey(run),
+      regressions,
       message: `slower or heavier than the baseline in ${options.path}: ${list}`,
       occurrences: 1,
       lastStep: at.step,
@@ -402,37 +367,46 @@ export class TrainingMonitor extends Callback {
     else if (growth.bytes) report('memory-growth', 'numBytes', growth.bytes, leak.bytesPerBatch);
   }
 
+  /** Non-finite losses in batch or epoch logs (training and validation). */
+  private async checkLosses(run: Run, at: TrainingPosition, logs: Logs | undefined, epochEnd: boolean): Promise<void> {
+    const losses = lossEntries(logs);
+    if (losses.length === 0) return;
+    const tensors = losses.flatMap((l) => (typeof l.value === 'number' ? [] : [l.value]));
+    const read = await inspectRanges(tensors, run.strategy);
+    const ranges = losses.map((l) => (typeof l.value === 'number' ? numberRange(l.value) : read.shift()!));
+    const main = ranges[losses.findIndex((l) => l.key === 'loss')];
+    if (main) run.lastLoss = valueOf(main);
+    const bad = losses.flatMap((l, i) => (nonFiniteCount(ranges[i]!) > 0 ? [describeValues(undefined, l.key, ranges[i]!)] : []));
+    if (bad.length > 0) this.recordNonFinite(run, at, bad, [], epochEnd);
+  }
+
   private async check(run: Run, at: TrainingPosition, logs: Logs | undefined): Promise<void> {
     run.lastCheckedStep = at.step;
     run.checks++;
     const losses = lossEntries(logs);
     const lossTensors = losses.flatMap((l) => (typeof l.value === 'number' ? [] : [l.value]));
     const weightTensors = run.weights.map((w) => w.read());
-    const healths = await inspectTensors([...lossTensors, ...weightTensors], run.strategy);
-    const weightHealths = healths.slice(lossTensors.length);
-    let t = 0;
-    const lossHealths = losses.map((l) => (typeof l.value === 'number' ? numberHealth(l.value) : healths[t++]!));
+    // One pass (or one device read-back) for the losses and every weight together.
+    const ranges = await inspectRanges([...lossTensors, ...weightTensors], run.strategy);
+    const lossRead = ranges.slice(0, lossTensors.length);
+    const weightRanges = ranges.slice(lossTensors.length);
+    const lossRanges = losses.map((l) => (typeof l.value === 'number' ? numberRange(l.value) : lossRead.shift()!));
+    const main = lossRanges[losses.findIndex((l) => l.key === 'loss')];
+    if (main) run.lastLoss = valueOf(main);
 
-    const main = lossHealths[losses.findIndex((l) => l.key === 'loss')] ?? lossHealths[0];
-    if (main) run.lastLoss = main.min ?? (main.nanCount > 0 ? NaN : main.posInfCount > 0 ? Infinity : -Infinity);
+    const nonFinite: NonFiniteValues[] = [
+      ...losses.flatMap((l, i) => (nonFiniteCount(lossRanges[i]!) > 0 ? [describeValues(undefined, l.key, lossRanges[i]!)] : [])),
+      ...run.weights.flatMap((w, i) =>
+        nonFiniteCount(weightRanges[i]!) > 0 ? [describeValues(w.layer, w.weight, weightRanges[i]!)] : [],
+      ),
+    ];
+    if (nonFinite.length > 0) this.recordNonFinite(run, at, nonFinite, weightRanges, false);
 
-    const nonFinite: NonFiniteValues[] = [];
-    const describe = (h: TensorHealth) => ({ nanCount: h.nanCount, infCount: h.posInfCount + h.negInfCount, size: h.size });
-    losses.forEach((l, i) => {
-      if (nonFiniteCount(lossHealths[i]!) > 0) nonFinite.push({ weight: l.key, ...describe(lossHealths[i]!) });
-    });
-    run.weights.forEach((w, i) => {
-      const h = weightHealths[i]!;
-      if (nonFiniteCount(h) > 0) nonFinite.push({ layer: w.layer, weight: w.weight, ...describe(h) });
-    });
-    if (nonFinite.length > 0) this.recordNonFinite(run, at, nonFinite, weightHealths);
-
-    for (const breach of run.bounds.breaches(weightHealths)) {
-      await this.recordBreach(run, at, breach, weightTensors[breach.weight]!, weightHealths[breach.weight]!);
+    for (const breach of run.bounds.breaches(weightRanges)) {
+      await this.recordBreach(run, at, breach, weightTensors[breach.weight]!, weightRanges[breach.weight]!);
     }
 
-    run.weights.forEach((_, i) => {
-      const h = weightHealths[i]!;
+    weightRanges.forEach((h, i) => {
       if (h.min === null || h.max === null) return;
       const layer = run.layerOfWeight[i]!;
       const p = run.pending.get(layer) ?? {};
@@ -443,43 +417,26 @@ export class TrainingMonitor extends Callback {
     });
   }
 
-  private recordNonFinite(run: Run, at: TrainingPosition, affected: NonFiniteValues[], healths: TensorHealth[]): void {
+  private recordNonFinite(
+    run: Run,
+    at: TrainingPosition,
+    affected: NonFiniteValues[],
+    weightRanges: TensorRange[],
+    epochEnd: boolean,
+  ): void {
     if (this.seenAgain(run, 'non-finite', at)) return;
-    const first = affected[0]!;
-    const where = first.layer === undefined
-      ? `the ${first.weight === 'loss' ? 'loss' : `loss '${first.weight}'`} is ${first.nanCount ? 'NaN' : 'Infinite'}`
-      : `layer '${first.layer}', weight '${first.weight}' has ${first.nanCount} NaN and ${first.infCount} Infinity among ${first.size} values`;
-    const list = (a: NonFiniteValues[]) => a.slice(0, 3).map((v) => v.weight).join(', ') + (a.length > 3 ? ', …' : '');
-    let more = affected.length > 1 ? ` (${affected.length - 1} more non-finite: ${list(affected.slice(1))})` : '';
-    let largestWeight: NonFiniteFinding['largestWeight'];
-    if (first.layer === undefined && !affected.some((a) => a.layer !== undefined)) {
-      let best = -1;
-      healths.forEach((h, i) => {
-        const maxAbs = h.min === null || h.max === null ? -1 : Math.max(-h.min, h.max);
-        if (maxAbs > best) {
-          best = maxAbs;
-          const w = run.weights[i]!;
-          largestWeight = { layer: w.layer, weight: w.weight, maxAbs };
-        }
-      });
-      if (largestWeight) {
-        more +=
-          `; every weight is still finite, the largest being layer '${largestWeight.layer}', ` +
-          `weight '${largestWeight.weight}' (max |w| = ${fmt(largestWeight.maxAbs)})`;
-      }
-    }
-    const finding: NonFiniteFinding = {
+    const { message, largestWeight } = describeNonFinite(affected, run.weights, weightRanges);
+    this.addFinding(run, 'non-finite', {
       kind: 'non-finite',
       action: this.options.nonFinite.action,
       ...at,
-      ...first,
+      ...affected[0]!,
       affected,
       ...(largestWeight ? { largestWeight } : {}),
-      message: `first non-finite value: ${where}${more}`,
+      message: epochEnd ? `${message}, in the logs of the epoch that ended at this batch` : message,
       occurrences: 1,
       lastStep: at.step,
-    };
-    this.addFinding(run, 'non-finite', finding);
+    });
   }
 
   private async recordBreach(
@@ -487,7 +444,7 @@ export class TrainingMonitor extends Callback {
     at: TrainingPosition,
     breach: BoundBreach,
     tensor: tf.Tensor,
-    health: TensorHealth,
+    range: TensorRange,
   ): Promise<void> {
     const key = `weight-bound:${breach.rule}:${breach.weight}:${breach.bound}`;
     if (this.seenAgain(run, key, at)) return;
@@ -496,7 +453,7 @@ export class TrainingMonitor extends Callback {
         ? countOutside(readValuesSync(tensor), breach.lo, breach.hi)
         : await countOutsideOnDevice(tensor, breach.lo, breach.hi);
     const w = run.weights[breach.weight]!;
-    const fraction = health.size > 0 ? outside / health.size : 0;
+    const fraction = range.size > 0 ? outside / range.size : 0;
     const op = breach.bound === 'min' ? '<' : '>';
     const name = breach.bound === 'maxAbs' ? 'max |w|' : breach.bound;
     this.addFinding(run, key, {
@@ -512,7 +469,7 @@ export class TrainingMonitor extends Callback {
       rule: breach.rule,
       message:
         `layer '${w.layer}', weight '${w.weight}': ${name} = ${fmt(breach.observed)} ${op} ${breach.bound} ${fmt(breach.limit)} ` +
-        `(${fmt(100 * fraction)}% of ${health.size} values out of bounds; rule weightBounds[${breach.rule}])`,
+        `(${fmt(100 * fraction)}% of ${range.size} values out of bounds; rule weightBounds[${breach.rule}])`,
       occurrences: 1,
       lastStep: at.step,
     });
@@ -520,24 +477,23 @@ export class TrainingMonitor extends Callback {
 
   private async probeRelu(run: Run, probe: DeadReluProbe, at: TrainingPosition): Promise<void> {
     run.probes++;
-    const stats: ReluStats[] = await probe.measure();
     const options = this.options.deadRelu!;
-    for (const s of stats) {
-      const layer = run.layerIndex.get(s.layer.replace(/@\d+$/, ''));
-      if (layer !== undefined) {
-        const p = run.pending.get(layer) ?? {};
-        p.deadFraction = Math.max(p.deadFraction ?? 0, s.deadFraction);
-        p.zeroFraction = Math.max(p.zeroFraction ?? 0, s.zeroFraction);
-        run.pending.set(layer, p);
-      }
+    for (const s of await probe.measure()) {
+      const index = run.layerIndex.get(s.layer);
+      if (index === undefined) continue;
+      const p = run.pending.get(index) ?? {};
+      p.deadFraction = Math.max(p.deadFraction ?? 0, s.deadFraction);
+      p.zeroFraction = Math.max(p.zeroFraction ?? 0, s.zeroFraction);
+      run.pending.set(index, p);
       if (s.deadFraction <= options.maxDeadFraction) continue;
-      const key = `dead-relu:${s.layer}`;
+      const layer = run.layers[index]!.name + s.node;
+      const key = `dead-relu:${layer}`;
       if (this.seenAgain(run, key, at)) continue;
       this.addFinding(run, key, {
         kind: 'dead-relu',
         action: options.action,
         ...at,
-        layer: s.layer,
+        layer,
         deadFraction: s.deadFraction,
         deadUnits: s.deadUnits,
         units: s.units,
@@ -545,7 +501,7 @@ export class TrainingMonitor extends Callback {
         maxDeadFraction: options.maxDeadFraction,
         probeSize: probe.probeSize,
         message:
-          `layer '${s.layer}': ${fmt(100 * s.deadFraction)}% of its units are dead (${s.deadUnits} of ${s.units} output 0 ` +
+          `layer '${layer}': ${fmt(100 * s.deadFraction)}% of its units are dead (${s.deadUnits} of ${s.units} output 0 ` +
           `for all ${probe.probeSize} probe examples), above maxDeadFraction ${options.maxDeadFraction}`,
         occurrences: 1,
         lastStep: at.step,
@@ -565,16 +521,17 @@ export class TrainingMonitor extends Callback {
   private addFinding(run: Run, key: string, finding: Finding): void {
     run.byKey.set(key, finding);
     run.findings.push(finding);
-    const stops = finding.action !== 'warn';
+    // Once training is over nothing can be stopped; 'fail' still makes fit reject.
+    const stops = finding.action !== 'warn' && !run.ended;
     this.logger[LEVEL[finding.action]](
       { event: 'tfjs-monitor.finding', finding },
       `${finding.kind} at ${describePosition(finding)}: ${finding.message}` +
         (stops ? ` — stopping training (action '${finding.action}')` : ''),
     );
+    if (finding.action === 'fail') run.failing.push(finding);
     if (!stops) return;
     (this.model as LayersModel).stopTraining = true;
     run.stoppedBy ??= finding;
-    if (finding.action === 'fail') run.failing.push(finding);
   }
 
   private commitTimeline(run: Run, at: TrainingPosition): void {
@@ -584,4 +541,9 @@ export class TrainingMonitor extends Callback {
     }
     run.pending.clear();
   }
+}
+
+function describeValues(layer: string | undefined, weight: string, r: TensorRange): NonFiniteValues {
+  const values = { weight, nanCount: r.nanCount, infCount: r.posInfCount + r.negInfCount, size: r.size };
+  return layer === undefined ? values : { layer, ...values };
 }

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { WeightRef } from '../inspect/model-weights.js';
-import type { TensorHealth } from '../inspect/tensor-health.js';
+import type { TensorRange } from '../inspect/tensor-health.js';
 import type { ResolvedWeightBoundRule } from './options.js';
 
 export interface BoundBreach {
@@ -44,7 +44,7 @@ export class WeightBounds {
   }
 
   /** Every bound broken in `healths` (aligned with the weights). Non-finite values are not bounds' business. */
-  breaches(healths: readonly TensorHealth[]): BoundBreach[] {
+  breaches(healths: readonly TensorRange[]): BoundBreach[] {
     const out: BoundBreach[] = [];
     for (const { rule: r, weight: i } of this.pairs) {
       const h = healths[i]!;

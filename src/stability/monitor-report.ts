@@ -1,0 +1,42 @@
+import type { InspectStrategy } from '../inspect/read-values.js';
+import type { BaselineStatus } from '../speed/settle-baseline.js';
+import type { SpeedReport } from '../speed/speed-recorder.js';
+import type { Finding, TrainingPosition } from './findings.js';
+import type { TimelinePoint } from './timeline.js';
+
+export type RunStatus = 'healthy' | 'warned' | 'stopped' | 'failed';
+
+export type Measured = Omit<TimelinePoint, 'step' | 'toStep' | 'epoch' | 'batch'>;
+
+export interface LayerReport {
+  name: string;
+  className: string;
+  weights: string[];
+  /** Whether the dead-ReLU probe measured this layer. */
+  relu: boolean;
+  /** The last measured values. */
+  last: Measured;
+  timeline: TimelinePoint[];
+}
+
+/** Plain JSON: safe to `JSON.stringify` and store. */
+export interface MonitorReport {
+  status: RunStatus;
+  backend: string;
+  strategy: InspectStrategy;
+  startedAt: string;
+  endedAt: string | null;
+  /** Epochs that ran at least one batch. */
+  epochs: number;
+  steps: number;
+  checks: number;
+  probes: number;
+  /** The loss at the last check (the epoch average at the end of an epoch). */
+  lastLoss: number | null;
+  /** Where a 'stop' or 'fail' finding stopped training early; null when it ran to the end. */
+  stoppedAt: (TrainingPosition & { kind: Finding['kind'] }) | null;
+  findings: Finding[];
+  layers: LayerReport[];
+  /** Timings, throughput and memory, with the baseline outcome when one was configured. */
+  speed: (SpeedReport & { baseline: BaselineStatus | null }) | null;
+}
