@@ -105,12 +105,14 @@ describe('first NaN/Infinity', () => {
   it('works with model.fitDataset and fails it the same way, leaking nothing', async () => {
     const model = mlp();
     const monitor = new TrainingMonitor({ logger: memoryLogger().logger });
-    const ds = tf.data.zip({ xs: tf.data.array(tf.unstack(data.xs)), ys: tf.data.array(tf.unstack(data.ys)) }).batch(20);
+    const [xs, ys] = [tf.unstack(data.xs), tf.unstack(data.ys)];
+    const ds = tf.data.zip({ xs: tf.data.array(xs), ys: tf.data.array(ys) }).batch(20);
     const before = tf.memory().numTensors;
     await expect(
       model.fitDataset(ds, { epochs: 2, verbose: 0, callbacks: [injectNaN(model, 'hidden2/bias', 6), monitor] }),
     ).rejects.toThrow(/epoch 0, batch 6 \(step 6\).*hidden2\/bias/);
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...xs, ...ys]);
     disposeModel(model);
   });
 

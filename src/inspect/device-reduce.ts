@@ -14,10 +14,13 @@ function range(t: tf.Tensor): tf.Tensor1D {
   });
 }
 
+const FULL = 9;
+
 /**
  * The full pass, for tensors that hold non-finite values or when every statistic is asked for:
- * [nan, +inf, -inf, min, max, sumAbs, l2, zeros], over finite values where it matters. Sums
- * are scaled by the largest |value| so float32 cannot overflow; counts are exact to 2^24.
+ * [nan, +inf, -inf, min, max, sumAbs / s, l2 / s, zeros, s], over finite values where it
+ * matters. The sums are of values divided by s, the largest |value|, and multiplied back in
+ * float64 on the host, so float32 cannot overflow. Counts are exact to 2^24 elements.
  */
 function full(t: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
@@ -36,9 +39,10 @@ function full(t: tf.Tensor): tf.Tensor1D {
       count(tf.equal(x, -Infinity)),
       min,
       max,
-      tf.mul(tf.sum(tf.abs(scaled)), scale),
-      tf.mul(tf.sqrt(tf.sum(tf.square(scaled))), scale),
+      tf.sum(tf.abs(scaled)),
+      tf.sqrt(tf.sum(tf.square(scaled))),
       count(tf.equal(x, 0)),
+      scale,
     ]) as tf.Tensor1D;
   });
 }
@@ -58,8 +62,8 @@ async function readPacked(tensors: readonly tf.Tensor[], stats: (t: tf.Tensor) =
 
 function unpackFull(tensors: readonly tf.Tensor[], stats: Float32Array): TensorHealth[] {
   return tensors.map((t, k) => {
-    const s = (j: number) => stats[8 * k + j]!;
-    return healthFromSums(t.size, s(0), s(1), s(2), s(3), s(4), s(5), s(6), s(7));
+    const s = (j: number) => stats[FULL * k + j]!;
+    return healthFromSums(t.size, s(0), s(1), s(2), s(3), s(4), s(5) * s(8), s(6) * s(8), s(7));
   });
 }
 
