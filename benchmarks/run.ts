@@ -46,9 +46,9 @@ function mlp() {
 function cnn() {
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu' }),
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 10, activation: 'softmax' }),
@@ -212,11 +212,15 @@ async function debugMode() {
   model.dispose();
 }
 
-await fitOverhead('Dense MLP on MNIST (784-128-64-10)', 'wasm', mlp, 2048, false);
-await fitOverhead('small CNN on MNIST', 'cpu', cnn, 512, true);
-await inspectorThroughput('cpu');
-await inspectorThroughput('wasm');
-await debugMode();
+// BENCH_ONLY=mlp,cnn,inspect,debug runs a subset.
+const only = (process.env['BENCH_ONLY'] ?? 'mlp,cnn,inspect,debug').split(',');
+if (only.includes('mlp')) await fitOverhead('Dense MLP on MNIST (784-128-64-10)', 'wasm', mlp, 2048, false);
+if (only.includes('cnn')) await fitOverhead('small CNN on MNIST', 'cpu', cnn, 256, true);
+if (only.includes('inspect')) {
+  await inspectorThroughput('cpu');
+  await inspectorThroughput('wasm');
+}
+if (only.includes('debug')) await debugMode();
 
 results['rows'] = rows;
 writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');

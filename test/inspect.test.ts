@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inspectModel, inspectTensor, type TensorHealth } from '../src/index.js';
+import type { TensorRange } from '../src/inspect/tensor-health.js';
 import { disposeModel, expectNoLeak, mlp } from './helpers/models.js';
 
 // Every test here creates and disposes its own tensors: nothing may be left behind.
@@ -101,3 +102,24 @@ describe('inspectModel', () => {
     await expect(inspectModel({} as never)).rejects.toThrow(/expected a tfjs LayersModel/);
   });
 });
+
+describe('the range pass the monitor runs every batch', () => {
+  it('agrees with the full pass on every length and wherever a NaN or Infinity sits', async () => {
+    const { scanRange, scanValues } = await import('../src/inspect/scan.js');
+    for (const n of [0, 1, 3, 4, 5, 17]) {
+      const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1) * (i + 1));
+      expect(pick(scanRange(values))).toEqual(pick(scanValues(values)));
+      for (let at = 0; at < n; at++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const copy = values.slice();
+          copy[at] = bad;
+          expect(pick(scanRange(copy))).toEqual(pick(scanValues(copy)));
+        }
+      }
+    }
+  });
+});
+
+function pick(h: TensorRange) {
+  return { size: h.size, nanCount: h.nanCount, posInfCount: h.posInfCount, negInfCount: h.negInfCount, min: h.min, max: h.max };
+}

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { inspectOnDevice, inspectRangesOnDevice } from './device-reduce.js';
 import { defaultStrategy, readValuesSync, type InspectStrategy } from './read-values.js';
-import { scanValues } from './scan.js';
+import { scanRange, scanValues } from './scan.js';
 import type { TensorHealth, TensorRange } from './tensor-health.js';
 
 export interface InspectOptions {
@@ -23,12 +23,12 @@ export async function inspectTensors(
 }
 
 /**
- * Non-finite counts and finite ranges: what the monitor needs every batch. The host scan gets
- * every statistic at the same cost; the device path saves most of its kernels.
+ * Non-finite counts and finite ranges: what the monitor needs every batch, at about half the
+ * cost of every statistic on the host, and with a fraction of the kernels on the device.
  */
 export async function inspectRanges(tensors: readonly tf.Tensor[], strategy: InspectStrategy): Promise<TensorRange[]> {
   if (strategy === 'device') return inspectRangesOnDevice(tensors);
-  return tensors.map((t) => scanValues(readValuesSync(t)));
+  return tensors.map((t) => scanRange(readValuesSync(t)));
 }
 
 /**
