@@ -29,7 +29,7 @@ describe('weight bounds', () => {
     expect(hidden1).toMatchObject({ kind: 'weight-bound', step: 0, epoch: 0, batch: 0, weight: 'hidden1/kernel', bound: 'maxAbs', limit: 0.08, action: 'warn', rule: 0 });
     expect(hidden1.observed).toBeGreaterThan(0.08);
     expect(hidden1.fractionOutOfBounds).toBeGreaterThan(0);
-    expect(hidden1.fractionOutOfBounds).toBeCloseTo(expectedOutside, 1);
+    expect(hidden1.fractionOutOfBounds).toBeCloseTo(expectedOutside, 2); // after one small SGD step
     expect(hidden1.occurrences).toBe(10); // breached at every check, reported once
     // The glob matched hidden1 and hidden2 but not the logits layer, and only kernels.
     expect(findings.every((f) => f.kind === 'weight-bound' && f.weight.endsWith('/kernel') && f.layer !== 'logits')).toBe(true);
