@@ -1,21 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
-// Every test file runs once per backend CI exercises: wasm (the fast one for Dense models in
-// Node) and cpu (the only one here that trains Conv2D).
+// Every tfjs test file runs once per backend CI exercises: wasm (the fast one for Dense models in
+// Node) and cpu (the only one here that trains Conv2D). Tests that use no tfjs run once.
 const backends = ['cpu', 'wasm'] as const;
+const noTfjs = ['test/staleness/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    projects: backends.map((backend) => ({
-      test: {
-        name: backend,
-        include: ['test/**/*.test.ts'],
-        setupFiles: ['test/setup-backend.ts'],
-        env: { TFJS_BACKEND: backend },
-        pool: 'forks',
-        testTimeout: 60_000,
-        hookTimeout: 60_000,
+    projects: [
+      ...backends.map((backend) => ({
+        test: {
+          name: backend,
+          include: ['test/**/*.test.ts'],
+          exclude: noTfjs,
+          setupFiles: ['test/setup-backend.ts'],
+          env: { TFJS_BACKEND: backend },
+          pool: 'forks' as const,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      })),
+      {
+        test: {
+          name: 'node',
+          include: noTfjs,
+          pool: 'forks' as const,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
-    })),
+    ],
   },
 });
