@@ -91,8 +91,10 @@ describe('the published package', () => {
   it("is imported as 'tfjs-monitor' and serves the public API with type declarations", async () => {
     const pkg = await import('tfjs-monitor');
     expect(Object.keys(pkg).sort()).toEqual([
-      'DEFAULT_WEIGHT_BOUNDS', 'InvalidOptionsError', 'MonitorSetupError', 'TrainingInstabilityError',
-      'TrainingMonitor', 'UnsupportedModelError', 'formatReport', 'inspectModel', 'inspectTensor',
+      'DEFAULT_STAGES', 'DEFAULT_WEIGHT_BOUNDS', 'DurationError', 'InvalidOptionsError', 'MonitorSetupError',
+      'PostgresStore', 'SqliteStore', 'StalenessTracker', 'StoreError', 'TrainingInstabilityError', 'TrainingMonitor',
+      'UnknownStageError', 'UnsupportedModelError', 'alertingRules', 'formatReport', 'inspectModel', 'inspectTensor',
+      'openStore', 'parseDuration', 'stalenessRegistry',
     ]);
     const { existsSync } = await import('node:fs');
     expect(existsSync(new URL('../dist/index.d.ts', import.meta.url))).toBe(true);

@@ -4,6 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { SpeedFileError } from '../speed/baseline-file.js';
 import { UsageError, type Io } from './io.js';
 import { speedCompare, speedRecord } from './speed.js';
+import { stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
+import { StoreError } from '../staleness/store.js';
+import { DurationError } from '../staleness/duration.js';
+import { UnknownStageError } from '../staleness/pipeline.js';
+import { InvalidOptionsError } from '../options/validate.js';
 
 const USAGE = `usage: tfjs-monitor <command>
 
@@ -12,14 +17,28 @@ commands:
       compare a saved run (monitor.saveReport) with its baseline; exit 1 on a regression,
       3 when the baseline file has no entry for the run's versions and backend
   speed record <run.json> --baseline <baseline.json>
-      record a saved run as the baseline for its versions and backend`;
+      record a saved run as the baseline for its versions and backend
+  stage record --store <path|postgres://…> --model M --version V --stage S [--at ISO] [--meta JSON]
+      record that a pipeline stage completed (for shell steps of a pipeline)
+  staleness --store <path|postgres://…> --model M [--slo stage=dur,…] [--json]
+      the model's age in production and at each stage; exit 1 when a stage is stalled
+  staleness serve --store <path|postgres://…> [--model M …] [--port 9464] [--host 127.0.0.1]
+      a /metrics endpoint for Prometheus
+  staleness rules --model M --slo stage=dur,…
+      Prometheus alerting rules for the SLOs
+  (stage and staleness take --stages a,b,… for a pipeline other than
+   data_snapshot,features,train_start,train_end,validate,export,deploy)`;
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 finding, 2 bad input, 3 nothing to compare with. */
-export function main(argv: string[], io: Io): number {
+export async function main(argv: string[], io: Io): Promise<number> {
   const [group, command, ...rest] = argv;
   try {
     if (group === 'speed' && command === 'compare') return speedCompare(rest, io);
     if (group === 'speed' && command === 'record') return speedRecord(rest, io);
+    if (group === 'stage' && command === 'record') return await stageRecord(rest, io);
+    if (group === 'staleness' && command === 'serve') return await stalenessServe(rest, io);
+    if (group === 'staleness' && command === 'rules') return await stalenessRules(rest, io);
+    if (group === 'staleness') return await staleness(argv.slice(1), io);
     if (group === undefined || group === '--help' || group === '-h') {
       io.out(USAGE);
       return group === undefined ? 2 : 0;
@@ -30,7 +49,9 @@ export function main(argv: string[], io: Io): number {
       io.err(`${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof SpeedFileError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const known = [SpeedFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError];
+    const code = (e as { code?: string }).code ?? '';
+    if (known.some((k) => e instanceof k) || code.startsWith('ERR_PARSE_ARGS')) {
       io.err(`error: ${(e as Error).message}`);
       return 2;
     }
@@ -41,7 +62,7 @@ export function main(argv: string[], io: Io): number {
 // Run when executed, also through npm's bin symlink, and not when imported (by the tests).
 const invokedPath = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (import.meta.url === pathToFileURL(invokedPath).href) {
-  process.exitCode = main(process.argv.slice(2), {
+  process.exitCode = await main(process.argv.slice(2), {
     out: (text) => process.stdout.write(text + '\n'),
     err: (text) => process.stderr.write(text + '\n'),
   });

@@ -4,6 +4,7 @@ import { parseOptions } from '../options/validate.js';
 import type { Logger } from 'pino';
 
 import { speedOptions } from '../speed/options.js';
+import { StalenessTracker } from '../staleness/tracker.js';
 import { ACTIONS, type Action } from './actions.js';
 
 export { ACTIONS, type Action };
@@ -86,6 +87,17 @@ export const trainingMonitorOptions = z
     strategy: z.enum(['auto', 'scan', 'device']).default('auto'),
     /** Points kept per layer timeline (and memory series); older points are merged pairwise, keeping extremes. */
     timelinePoints: z.number().int().min(2).default(512),
+    /** Records the pipeline stages train_start and train_end of this model version in a staleness tracker. */
+    staleness: z
+      .object({
+        tracker: z.custom<StalenessTracker>((v) => v instanceof StalenessTracker, {
+          message: 'expected a StalenessTracker (from StalenessTracker.open)',
+        }),
+        model: z.string().min(1),
+        version: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     /** Training speed and memory: per-batch timings, leak detection, baselines. Always recorded. */
     speed: speedOptions.default(() => speedOptions.parse({})),
   })

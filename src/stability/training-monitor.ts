@@ -155,6 +155,16 @@ export class TrainingMonitor extends Callback {
       { event: 'tfjs-monitor.start', backend: this.run.backend, strategy: this.run.strategy, weights: weights.length },
       'monitoring training',
     );
+    await this.recordStage('train_start');
+  }
+
+  /** Records a pipeline stage of this model version, when a staleness tracker was given. */
+  private async recordStage(stage: 'train_start' | 'train_end'): Promise<void> {
+    const staleness = this.options.staleness;
+    if (!staleness) return;
+    const { tracker, model, version } = staleness;
+    await tracker.record({ model, version, stage, meta: { backend: tf.getBackend(), steps: this.run?.step ?? 0 } });
+    this.logger.info({ event: 'tfjs-monitor.stage', model, version, stage }, `staleness: ${model} ${version} ${stage} recorded`);
   }
 
   override async onEpochBegin(epoch: number): Promise<void> {
@@ -226,6 +236,8 @@ export class TrainingMonitor extends Callback {
           run.pending.clear();
         }
         this.compareWithBaseline(run);
+        // Training ended: a model that failed or stopped early did not complete the stage.
+        if (run.failing.length === 0 && !run.stoppedBy) await this.recordStage('train_end');
       });
     }
     run.endedAt = new Date().toISOString();

@@ -1,0 +1,101 @@
+import type { Registry } from 'prom-client';
+import { formatDuration } from './duration.js';
+import { missingPeer } from './store.js';
+import type { StalenessTracker } from './tracker.js';
+
+export const STAGE_METRIC = 'tfjs_monitor_pipeline_stage_last_success_timestamp_seconds';
+export const PRODUCTION_METRIC = 'tfjs_monitor_model_in_production_timestamp_seconds';
+export const DATA_METRIC = 'tfjs_monitor_model_in_production_data_timestamp_seconds';
+
+/**
+ * A prom-client registry whose gauges are read from the store at each scrape. Following
+ * Prometheus practice it exports timestamps, not ages: `time() - metric` is the age, computed by
+ * the server, so a stalled exporter cannot make a stale model look fresh.
+ */
+export async function stalenessRegistry(tracker: StalenessTracker, models: string[]): Promise<Registry> {
+  let client: typeof import('prom-client');
+  try {
+    client = await import('prom-client');
+  } catch (e) {
+    throw missingPeer('prom-client', '15', 'the Prometheus export', e);
+  }
+  const registry = new client.Registry();
+  const modelsNow = async () => (models.length ? models : await tracker.store.models());
+  new client.Gauge({
+    name: STAGE_METRIC,
+    help: 'Unix time of the latest success of each pipeline stage, for any version of the model.',
+    labelNames: ['model', 'stage'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const model of await modelsNow()) {
+        const report = await tracker.staleness({ model });
+        for (const s of report.perStage) if (s.lastSuccess) this.set({ model, stage: s.stage }, Date.parse(s.lastSuccess) / 1000);
+      }
+    },
+  });
+  new client.Gauge({
+    name: PRODUCTION_METRIC,
+    help: 'Unix time at which the model version now in production was deployed.',
+    labelNames: ['model', 'version'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const model of await modelsNow()) {
+        const p = (await tracker.staleness({ model })).production;
+        if (p) this.set({ model, version: p.version }, Date.parse(p.deployedAt) / 1000);
+      }
+    },
+  });
+  new client.Gauge({
+    name: DATA_METRIC,
+    help: "Unix time of the first stage (the data) of the model version in production: time() minus it is the model's age.",
+    labelNames: ['model', 'version'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const model of await modelsNow()) {
+        const p = (await tracker.staleness({ model })).production;
+        if (p) this.set({ model, version: p.version }, Date.parse(p.stages[0]!.at) / 1000);
+      }
+    },
+  });
+  return registry;
+}
+
+/**
+ * Prometheus alerting rules for the SLOs, with the same meaning as `staleness`: a stage is stalled
+ * when the stage before it succeeded after it last did, longer ago than its SLO (the first stage:
+ * when its own last success is older than its SLO).
+ */
+export function alertingRules(model: string, stages: readonly string[], sloMs: Record<string, number>): string {
+  const m = JSON.stringify(model);
+  const last = (stage: string) => `max by (model) (${STAGE_METRIC}{model=${m},stage="${stage}"})`;
+  const rules = Object.entries(sloMs)
+    .sort(([a], [b]) => stages.indexOf(a) - stages.indexOf(b))
+    .map(([stage, ms]) => {
+      const i = stages.indexOf(stage);
+      const seconds = Math.round(ms / 1000);
+      const prev = stages[i - 1];
+      const expr = prev
+        ? `(${last(prev)} > on (model) (${last(stage)} or on (model) (0 * ${last(prev)})))\n` +
+          `and on (model)\n(time() - ${last(prev)} > ${seconds})`
+        : `time() - ${last(stage)} > ${seconds}`;
+      const description = prev
+        ? `${prev} succeeded after ${stage} last did, and ${stage} has not caught up within its SLO of ${formatDuration(ms)}.`
+        : `${stage} last succeeded longer ago than its SLO of ${formatDuration(ms)}.`;
+      return [
+        `      - alert: TfjsMonitorStageStalled`,
+        `        expr: |`,
+        ...expr.split('\n').map((line) => `          ${line}`),
+        `        labels:`,
+        `          severity: warning`,
+        `          model: ${m}`,
+        `          stage: "${stage}"`,
+        `        annotations:`,
+        `          summary: ${JSON.stringify(`${model}: pipeline stage ${stage} is stalled`)}`,
+        `          description: ${JSON.stringify(description.replace('{{ $value | humanizeDuration }} ago... ', 'and '))}`,
+      ].join('\n');
+    });
+  return ['groups:', `  - name: tfjs-monitor-staleness-${model.replace(/[^A-Za-z0-9_-]/g, '_')}`, '    rules:', ...rules].join('\n') + '\n';
+}
