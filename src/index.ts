@@ -35,3 +35,8 @@ export { SqliteStore } from './staleness/sqlite-store.js';
 export { PostgresStore } from './staleness/postgres-store.js';
 export { openStore } from './staleness/open-store.js';
 export { alertingRules, stalenessRegistry } from './staleness/prometheus.js';
+export { defineFeatures, FeatureSet, FeatureInputError, type FeatureDefinition, type Features, type FeatureValue } from './parity/feature-set.js';
+export { openFeatureLog, readFeatureLog, type FeatureLogWriter, type FeatureLogRecord } from './parity/feature-log.js';
+export { checkParity, type ParityReport, type ParityOptions, type FeatureSkew, type InvariantFinding } from './parity/check-parity.js';
+export { parseTolerances, type Tolerance } from './parity/tolerance.js';
+export { formatParity } from './parity/format-parity.js';

@@ -40,4 +40,12 @@ describe.skipIf(backend() !== 'wasm')('examples, as the README shows them', { ti
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     expect(stdout).toMatch(/dead layers: hidden2$/m);
   });
+
+  it('the parity example names exactly the feature with the unit bug, and the affected examples', async () => {
+    const { code, stdout, stderr } = await example('parity');
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    expect(stdout).toMatch(/^features with skew: 1 \(petal_length_cm: 5 example\(s\)\)$/m);
+    expect(stdout).toMatch(/^petal_length_cm: id iris-3: training 1\.5, serving 15; id iris-13/m);
+    expect(stdout).toMatch(/INVARIANT field petalLengthCm is broken by 6\.67% of served examples/);
+  });
 });

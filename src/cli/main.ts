@@ -5,6 +5,7 @@ import { SpeedFileError } from '../speed/baseline-file.js';
 import { UsageError, type Io } from './io.js';
 import { speedCompare, speedRecord } from './speed.js';
 import { stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
+import { parity } from './parity.js';
 import { StoreError } from '../staleness/store.js';
 import { DurationError } from '../staleness/duration.js';
 import { UnknownStageError } from '../staleness/pipeline.js';
@@ -26,6 +27,9 @@ commands:
       a /metrics endpoint for Prometheus
   staleness rules --model M --slo stage=dur,…
       Prometheus alerting rules for the SLOs
+  parity <training-log> <serving-log> [--tolerance f=abs:1e-6,g=rel:0.01] [--json]
+      training/serving skew per feature; exit 1 on skew, a definition mismatch,
+      broken data invariants, or an empty log
   (stage and staleness take --stages a,b,… for a pipeline other than
    data_snapshot,features,train_start,train_end,validate,export,deploy)`;
 
@@ -39,6 +43,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (group === 'staleness' && command === 'serve') return await stalenessServe(rest, io);
     if (group === 'staleness' && command === 'rules') return await stalenessRules(rest, io);
     if (group === 'staleness') return await staleness(argv.slice(1), io);
+    if (group === 'parity') return await parity(argv.slice(1), io);
     if (group === undefined || group === '--help' || group === '-h') {
       io.out(USAGE);
       return group === undefined ? 2 : 0;
