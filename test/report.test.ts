@@ -91,10 +91,12 @@ describe('the published package', () => {
   it("is imported as 'tfjs-monitor' and serves the public API with type declarations", async () => {
     const pkg = await import('tfjs-monitor');
     expect(Object.keys(pkg).sort()).toEqual([
-      'DEFAULT_STAGES', 'DEFAULT_WEIGHT_BOUNDS', 'DurationError', 'InvalidOptionsError', 'MonitorSetupError',
-      'PostgresStore', 'SqliteStore', 'StalenessTracker', 'StoreError', 'TrainingInstabilityError', 'TrainingMonitor',
-      'UnknownStageError', 'UnsupportedModelError', 'alertingRules', 'formatReport', 'inspectModel', 'inspectTensor',
-      'openStore', 'parseDuration', 'stalenessRegistry',
+      'DEFAULT_STAGES', 'DEFAULT_WEIGHT_BOUNDS', 'DurationError', 'FeatureInputError', 'FeatureSet',
+      'InvalidOptionsError', 'MonitorSetupError', 'PostgresStore', 'SqliteStore', 'StalenessTracker',
+      'StoreError', 'TrainingInstabilityError', 'TrainingMonitor', 'UnknownStageError',
+      'UnsupportedModelError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity',
+      'formatReport', 'inspectModel', 'inspectTensor', 'openFeatureLog', 'openStore', 'parseDuration',
+      'parseTolerances', 'readFeatureLog', 'stalenessRegistry',
     ]);
     const { existsSync } = await import('node:fs');
     expect(existsSync(new URL('../dist/index.d.ts', import.meta.url))).toBe(true);
