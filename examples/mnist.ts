@@ -2,6 +2,7 @@
  * The demo: trains an MLP on real MNIST digits with the monitor on, then prints its report.
  *   npm run demo
  */
+import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { TrainingMonitor, formatReport } from 'tfjs-monitor';
 import { tf, useFastestBackend } from './lib/backend.js';
@@ -37,4 +38,7 @@ runExample(async () => {
   const percent = ((await accuracy!.data())[0]! * 100).toFixed(1);
   console.log(`trained on 5000 real digits in ${seconds.toFixed(1)} s; accuracy on 2000 held-out digits: ${percent}%\n`);
   console.log(formatReport(monitor.report()));
+  const html = resolve('mnist-report.html');
+  monitor.writeReport(html, { title: 'tfjs-monitor: MLP on MNIST' });
+  console.log(`\nHTML report: ${html}`);
 });

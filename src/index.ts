@@ -40,3 +40,5 @@ export { openFeatureLog, readFeatureLog, type FeatureLogWriter, type FeatureLogR
 export { checkParity, type ParityReport, type ParityOptions, type FeatureSkew, type InvariantFinding } from './parity/check-parity.js';
 export { parseTolerances, type Tolerance } from './parity/tolerance.js';
 export { formatParity } from './parity/format-parity.js';
+export { renderHtmlReport, writeHtmlReport, type HtmlReportInput } from './report/html-report.js';
+export type { LossPoint, EpochLogs } from './stability/monitor-report.js';

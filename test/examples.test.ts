@@ -25,6 +25,7 @@ describe.skipIf(backend() !== 'wasm')('examples, as the README shows them', { ti
     expect(stdout).toMatch(/status: healthy/);
     expect(stdout).toMatch(/^hidden1 +Dense/m);
     expect(stdout).toMatch(/findings:\n {2}none/);
+    expect(stdout).toMatch(/^HTML report: .*mnist-report\.html$/m);
   });
 
   it('the diverging run exits non-zero with one line naming epoch, batch, layer and weight', async () => {

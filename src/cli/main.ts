@@ -6,6 +6,7 @@ import { UsageError, type Io } from './io.js';
 import { speedCompare, speedRecord } from './speed.js';
 import { stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
 import { parity } from './parity.js';
+import { report } from './report.js';
 import { StoreError } from '../staleness/store.js';
 import { DurationError } from '../staleness/duration.js';
 import { UnknownStageError } from '../staleness/pipeline.js';
@@ -27,6 +28,8 @@ commands:
       a /metrics endpoint for Prometheus
   staleness rules --model M --slo stage=dur,…
       Prometheus alerting rules for the SLOs
+  report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json]
+      one self-contained HTML report from a saved run (monitor.saveReport)
   parity <training-log> <serving-log> [--tolerance f=abs:1e-6,g=rel:0.01] [--json]
       training/serving skew per feature; exit 1 on skew, a definition mismatch,
       broken data invariants, or an empty log
@@ -44,6 +47,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (group === 'staleness' && command === 'rules') return await stalenessRules(rest, io);
     if (group === 'staleness') return await staleness(argv.slice(1), io);
     if (group === 'parity') return await parity(argv.slice(1), io);
+    if (group === 'report') return report(argv.slice(1), io);
     if (group === undefined || group === '--help' || group === '-h') {
       io.out(USAGE);
       return group === undefined ? 2 : 0;

@@ -5,9 +5,18 @@ import type { ResolvedSpeedOptions } from './options.js';
 import { median, quantile } from './stats.js';
 import type { BaselineKey, EpochSpeed, SpeedSummary } from './summary.js';
 
+/** Batch times over training, bounded: a merged point keeps the mean and the slowest batch. */
+export interface BatchTimePoint {
+  step: number;
+  toStep: number;
+  meanMs: number;
+  maxMs: number;
+}
+
 export interface SpeedReport extends SpeedSummary {
   /** Memory over training, bounded: merged points keep the peaks. */
   memorySeries: MemorySample[];
+  batchTimeSeries: BatchTimePoint[];
 }
 
 export interface BatchGrowth {
@@ -24,6 +33,7 @@ export class SpeedRecorder {
   private readonly examplesPerSecond: number[] = [];
   private readonly epochs: EpochSpeed[] = [];
   private readonly memory: BoundedSeries<MemorySample>;
+  private readonly batchTimes: BoundedSeries<BatchTimePoint>;
   private readonly recentTensors: number[] = [];
   private readonly recentBytes: number[] = [];
   private peak: MemorySample = { step: 0, numTensors: 0, numBytes: 0 };
@@ -40,6 +50,15 @@ export class SpeedRecorder {
     seriesPoints: number,
   ) {
     this.memory = new BoundedSeries(seriesPoints, mergeMemory);
+    this.batchTimes = new BoundedSeries(seriesPoints, (a, b) => {
+      const n = (p: BatchTimePoint) => p.toStep - p.step + 1;
+      return {
+        step: a.step,
+        toStep: b.toStep,
+        meanMs: (a.meanMs * n(a) + b.meanMs * n(b)) / (n(a) + n(b)),
+        maxMs: Math.max(a.maxMs, b.maxMs),
+      };
+    });
   }
 
   epochBegin(now: number): void {
@@ -57,6 +76,7 @@ export class SpeedRecorder {
     if (this.batchStart !== null) {
       const ms = now - this.batchStart;
       this.batchMs.push(ms);
+      this.batchTimes.add({ step, toStep: step, meanMs: ms, maxMs: ms });
       if (size !== undefined && ms > 0) this.examplesPerSecond.push((size * 1000) / ms);
       this.batchStart = null;
     }
@@ -121,6 +141,6 @@ export class SpeedRecorder {
   }
 
   report(key: BaselineKey): SpeedReport {
-    return { ...this.summary(key), memorySeries: this.memory.toArray() };
+    return { ...this.summary(key), memorySeries: this.memory.toArray(), batchTimeSeries: this.batchTimes.toArray() };
   }
 }

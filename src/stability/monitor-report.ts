@@ -6,6 +6,17 @@ import type { TimelinePoint } from './timeline.js';
 
 export type RunStatus = 'healthy' | 'warned' | 'stopped' | 'failed';
 
+/** The loss at checks, bounded: a merged point keeps the lowest and highest loss of its steps. */
+export interface LossPoint {
+  step: number;
+  toStep: number;
+  min: number;
+  max: number;
+}
+
+/** One epoch's logs as numbers: loss, metrics, and validation values. */
+export type EpochLogs = { epoch: number } & Record<string, number>;
+
 export type Measured = Omit<TimelinePoint, 'step' | 'toStep' | 'epoch' | 'batch'>;
 
 export interface LayerReport {
@@ -33,6 +44,8 @@ export interface MonitorReport {
   probes: number;
   /** The loss at the last check (the epoch average at the end of an epoch). */
   lastLoss: number | null;
+  loss: LossPoint[];
+  epochLogs: EpochLogs[];
   /** Where a 'stop' or 'fail' finding stopped training early; null when it ran to the end. */
   stoppedAt: (TrainingPosition & { kind: Finding['kind'] }) | null;
   findings: Finding[];

@@ -20,7 +20,9 @@ import { MonitorSetupError, TrainingInstabilityError } from './errors.js';
 import { describeNonFinite, fmt } from './finding-messages.js';
 import { describePosition, type Finding, type NonFiniteValues, type TrainingPosition } from './findings.js';
 import { countTensors, lossEntries, numberRange, valueOf, type Logs } from './logs.js';
-import type { Measured, MonitorReport, RunStatus } from './monitor-report.js';
+import type { EpochLogs, LossPoint, Measured, MonitorReport, RunStatus } from './monitor-report.js';
+import { BoundedSeries } from '../common/bounded-series.js';
+import { writeHtmlReport, type HtmlReportInput } from '../report/html-report.js';
 import { resolveOptions, type Action, type ResolvedOptions, type TrainingMonitorOptions } from './options.js';
 import { Timeline } from './timeline.js';
 import { WeightBounds, type BoundBreach } from './weight-bounds.js';
@@ -56,6 +58,8 @@ interface Run {
   checks: number;
   probes: number;
   lastLoss: number | null;
+  loss: BoundedSeries<LossPoint>;
+  epochLogs: EpochLogs[];
   backend: string;
   startedAt: string;
   endedAt: string | null;
@@ -146,6 +150,13 @@ export class TrainingMonitor extends Callback {
       checks: 0,
       probes: 0,
       lastLoss: null,
+      loss: new BoundedSeries<LossPoint>(this.options.timelinePoints, (a, b) => ({
+        step: a.step,
+        toStep: b.toStep,
+        min: Math.min(a.min, b.min),
+        max: Math.max(a.max, b.max),
+      })),
+      epochLogs: [],
       backend: tf.getBackend(),
       startedAt: new Date().toISOString(),
       endedAt: null,
@@ -204,6 +215,13 @@ export class TrainingMonitor extends Callback {
     await this.guard(run, async () => {
       // The epoch's average loss covers batches between checks, and validation losses (val_*).
       if (run.lastPosition) await this.checkLosses(run, run.lastPosition, logs, true);
+      // Once per epoch, the logs as numbers for the report (a read of a few scalars).
+      const values: EpochLogs = { epoch };
+      for (const [key, value] of Object.entries(logs ?? {})) {
+        if (value === undefined) continue;
+        values[key] = typeof value === 'number' ? value : (await value.data())[0]!;
+      }
+      run.epochLogs.push(values);
     });
     this.logger.info(
       {
@@ -258,7 +276,15 @@ export class TrainingMonitor extends Callback {
     if (findings.length > 0) throw new TrainingInstabilityError(findings);
   }
 
-  /** Writes `report()` as JSON, e.g. for `tfjs-monitor speed compare` or `speed record`. */
+  /**
+   * Writes the report as one self-contained HTML file with per-layer charts, findings, speed and
+   * memory, and the staleness and parity reports when given.
+   */
+  writeReport(path: string, extra: Omit<HtmlReportInput, 'run'> = {}): void {
+    writeHtmlReport(path, { ...extra, run: this.report() });
+  }
+
+  /** Writes `report()` as JSON, e.g. for `tfjs-monitor report`, `speed compare` or `speed record`. */
   saveReport(path: string): void {
     writeFileSync(path, JSON.stringify(this.report(), null, 2) + '\n');
   }
@@ -278,6 +304,8 @@ export class TrainingMonitor extends Callback {
         checks: 0,
         probes: 0,
         lastLoss: null,
+        loss: [],
+        epochLogs: [],
         stoppedAt: null,
         findings: [],
         layers: [],
@@ -298,6 +326,8 @@ export class TrainingMonitor extends Callback {
       checks: run.checks,
       probes: run.probes,
       lastLoss: run.lastLoss,
+      loss: run.loss.toArray(),
+      epochLogs: run.epochLogs.map((e) => ({ ...e })),
       stoppedAt: stopped ? { epoch: stopped.epoch, batch: stopped.batch, step: stopped.step, kind: stopped.kind } : null,
       findings: run.findings.map((f) => structuredClone(f)),
       layers: run.layers
@@ -404,7 +434,10 @@ export class TrainingMonitor extends Callback {
     const weightRanges = ranges.slice(lossTensors.length);
     const lossRanges = losses.map((l) => (typeof l.value === 'number' ? numberRange(l.value) : lossRead.shift()!));
     const main = lossRanges[losses.findIndex((l) => l.key === 'loss')];
-    if (main) run.lastLoss = valueOf(main);
+    if (main) {
+      run.lastLoss = valueOf(main);
+      run.loss.add({ step: at.step, toStep: at.step, min: run.lastLoss, max: run.lastLoss });
+    }
 
     const nonFinite: NonFiniteValues[] = [
       ...losses.flatMap((l, i) => (nonFiniteCount(lossRanges[i]!) > 0 ? [describeValues(undefined, l.key, lossRanges[i]!)] : [])),

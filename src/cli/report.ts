@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { writeHtmlReport } from '../report/html-report.js';
+import type { MonitorReport } from '../stability/monitor-report.js';
+import type { ParityReport } from '../parity/check-parity.js';
+import type { StalenessReport } from '../staleness/staleness-report.js';
+import { UsageError, type Io } from './io.js';
+
+const USAGE = 'usage: tfjs-monitor report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json] [--title T]';
+
+// The shapes the renderer relies on; anything else in the files is carried along untouched.
+const runShape = z.looseObject({
+  status: z.string(),
+  findings: z.array(z.looseObject({ kind: z.string(), message: z.string(), step: z.number() })),
+  layers: z.array(z.looseObject({ name: z.string(), className: z.string(), weights: z.array(z.string()), timeline: z.array(z.looseObject({ step: z.number() })) })),
+});
+const stalenessShape = z.looseObject({ model: z.string(), perStage: z.array(z.looseObject({ stage: z.string() })), stalled: z.array(z.unknown()) });
+const parityShape = z.looseObject({ features: z.array(z.looseObject({ feature: z.string() })), summary: z.looseObject({ skewedFeatures: z.number() }) });
+
+function readJson<T>(path: string, shape: z.ZodType, what: string, makeWith: string): T {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${what} ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  const items = Array.isArray(json) && what === 'staleness report' ? json : [json];
+  for (const item of items) {
+    const parsed = shape.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new UsageError(`${what} ${path} is not what ${makeWith} writes: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+  }
+  return json as T;
+}
+
+/** `tfjs-monitor report <run.json> -o run.html`: the HTML report from a saved run. */
+export function report(args: string[], io: Io): number {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { output: { type: 'string', short: 'o' }, staleness: { type: 'string' }, parity: { type: 'string' }, title: { type: 'string' } },
+  });
+  if (positionals.length !== 1 || !values.output) throw new UsageError(USAGE);
+  const run = readJson<MonitorReport>(positionals[0]!, runShape, 'run file', 'monitor.saveReport()');
+  const staleness = values.staleness ? readJson<StalenessReport | StalenessReport[]>(values.staleness, stalenessShape, 'staleness report', '`tfjs-monitor staleness --json`') : undefined;
+  const parity = values.parity ? readJson<ParityReport>(values.parity, parityShape, 'parity report', '`tfjs-monitor parity --json`') : undefined;
+  writeHtmlReport(values.output, {
+    run,
+    ...(staleness ? { staleness } : {}),
+    ...(parity ? { parity } : {}),
+    ...(values.title ? { title: values.title } : {}),
+  });
+  io.out(`wrote ${values.output}`);
+  return 0;
+}
