@@ -96,7 +96,7 @@ describe('the published package', () => {
       'StoreError', 'TrainingInstabilityError', 'TrainingMonitor', 'UnknownStageError',
       'UnsupportedModelError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity',
       'formatReport', 'inspectModel', 'inspectTensor', 'openFeatureLog', 'openStore', 'parseDuration',
-      'parseTolerances', 'readFeatureLog', 'stalenessRegistry',
+      'parseTolerances', 'readFeatureLog', 'renderHtmlReport', 'stalenessRegistry', 'writeHtmlReport',
     ]);
     const { existsSync } = await import('node:fs');
     expect(existsSync(new URL('../dist/index.d.ts', import.meta.url))).toBe(true);
