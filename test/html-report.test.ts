@@ -77,8 +77,8 @@ describe.skipIf(backend() !== 'cpu')('the HTML report', () => {
       });
       await page.goto(pathToFileURL(html).href);
       await page.waitForSelector('body[data-charts="ready"]', { timeout: 20_000 });
-      // loss, epochs, per layer weights (+ ReLU for the two hidden layers), speed, tensors, memory
-      const expected = 2 + 3 + 2 + 3;
+      // loss, epochs, per layer weights (+ ReLU for the two hidden layers), ms/batch, examples/s, tensors, memory
+      const expected = 2 + 3 + 2 + 4;
       expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(expected);
       expect(await page.locator('.uplot .u-title').first().textContent()).toMatch(/loss/);
       expect(await page.locator('img').count()).toBe(0);

@@ -85,6 +85,10 @@ export const CHARTS_SCRIPT = String.raw`
       { label: 'mean ms', values: bt.map(function (p) { return p.meanMs; }) },
       { label: 'slowest ms', values: bt.map(function (p) { return p.maxMs; }), dash: [5, 3] },
     ], function (m) { return m.kind === 'speed-regression'; });
+    var ep = speed.epochs || [];
+    chart('chart-throughput', 'examples per second, per epoch', ep.map(function (e) { return e.epoch; }), [
+      { label: 'examples/s', values: ep.map(function (e) { return e.examplesPerSecond; }) },
+    ], null, 'epoch');
     var mem = speed.memorySeries || [];
     chart('chart-tensors', 'tensors', mem.map(function (p) { return p.step; }), [
       { label: 'tensors', values: mem.map(function (p) { return p.numTensors; }) },

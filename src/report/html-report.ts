@@ -88,7 +88,7 @@ function speedSection(run: MonitorReport): string {
           .join('') +
         '</table>'
       : `<p>Baseline ${e(s.baseline.path)}: ${e(s.baseline.status)}${s.baseline.reason ? ` (${e(s.baseline.reason)})` : ''}.</p>`;
-  return `${summary}${baseline}<div class="chart" id="chart-speed"></div><div class="chart" id="chart-tensors"></div><div class="chart" id="chart-memory"></div>`;
+  return `${summary}${baseline}<div class="chart" id="chart-speed"></div><div class="chart" id="chart-throughput"></div><div class="chart" id="chart-tensors"></div><div class="chart" id="chart-memory"></div>`;
 }
 
 function stalenessSection(reports: StalenessReport[]): string {
