@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { formatDuration } from './duration.js';
 import { missingPeer } from './store.js';
+import type { StalenessReport } from './staleness-report.js';
 import type { StalenessTracker } from './tracker.js';
 
 export const STAGE_METRIC = 'tfjs_monitor_pipeline_stage_last_success_timestamp_seconds';
@@ -21,45 +22,40 @@ export async function stalenessRegistry(tracker: StalenessTracker, models: strin
   }
   const registry = new client.Registry();
   const modelsNow = async () => (models.length ? models : await tracker.store.models());
-  new client.Gauge({
-    name: STAGE_METRIC,
-    help: 'Unix time of the latest success of each pipeline stage, for any version of the model.',
-    labelNames: ['model', 'stage'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const model of await modelsNow()) {
-        const report = await tracker.staleness({ model });
-        for (const s of report.perStage) if (s.lastSuccess) this.set({ model, stage: s.stage }, Date.parse(s.lastSuccess) / 1000);
-      }
-    },
+  /** A gauge refilled from each model's staleness report at every scrape. */
+  const gauge = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    fill: (set: (labels: Record<string, string>, seconds: number) => void, report: StalenessReport) => void,
+  ) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const model of await modelsNow()) {
+          fill((labels, seconds) => this.set(labels, seconds), await tracker.staleness({ model }));
+        }
+      },
+    });
+  const seconds = (iso: string) => Date.parse(iso) / 1000;
+  gauge(STAGE_METRIC, 'Unix time of the latest success of each pipeline stage, for any version of the model.', ['model', 'stage'], (set, r) => {
+    for (const s of r.perStage) if (s.lastSuccess) set({ model: r.model, stage: s.stage }, seconds(s.lastSuccess));
   });
-  new client.Gauge({
-    name: PRODUCTION_METRIC,
-    help: 'Unix time at which the model version now in production was deployed.',
-    labelNames: ['model', 'version'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const model of await modelsNow()) {
-        const p = (await tracker.staleness({ model })).production;
-        if (p) this.set({ model, version: p.version }, Date.parse(p.deployedAt) / 1000);
-      }
-    },
+  gauge(PRODUCTION_METRIC, 'Unix time at which the model version now in production was deployed.', ['model', 'version'], (set, r) => {
+    if (r.production) set({ model: r.model, version: r.production.version }, seconds(r.production.deployedAt));
   });
-  new client.Gauge({
-    name: DATA_METRIC,
-    help: "Unix time of the first stage (the data) of the model version in production: time() minus it is the model's age.",
-    labelNames: ['model', 'version'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const model of await modelsNow()) {
-        const p = (await tracker.staleness({ model })).production;
-        if (p) this.set({ model, version: p.version }, Date.parse(p.stages[0]!.at) / 1000);
-      }
+  gauge(
+    DATA_METRIC,
+    "Unix time of the first stage (the data) of the model version in production: time() minus it is the model's age.",
+    ['model', 'version'],
+    (set, r) => {
+      if (r.production) set({ model: r.model, version: r.production.version }, seconds(r.production.stages[0]!.at));
     },
-  });
+  );
   return registry;
 }
 
