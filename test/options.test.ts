@@ -19,14 +19,14 @@ function problemsOf(options: unknown): string[] {
 describe('options', () => {
   it('names the field, the allowed values and what was given', () => {
     expect(problemsOf({ nonFinite: { action: 'explode' } })).toEqual([
-      'nonFinite.action: Invalid option: expected one of "warn"|"stop"|"fail", got "explode"',
+      'nonFinite.action: Invalid option: expected one of "warn"|"stop"|"fail"|"rollback-and-stop", got "explode"',
     ]);
     expect(problemsOf({ checkEvery: 0 })[0]).toMatch(/^checkEvery: .*>0, got 0$/);
     expect(problemsOf({ checkEvery: 1.5 })[0]).toMatch(/^checkEvery: .*int.*, got 1\.5$/);
   });
 
   it('lists unknown options with the allowed names, at any depth', () => {
-    expect(problemsOf({ checkevery: 2 })[0]).toMatch(/^checkevery: unknown option \(allowed: checkEvery, nonFinite, weightBounds, deadRelu, logger, strategy, timelinePoints, staleness, speed\)$/);
+    expect(problemsOf({ checkevery: 2 })[0]).toMatch(/^checkevery: unknown option \(allowed: checkEvery, nonFinite, snapshotEvery, updateRatio, lossSpike, weightBounds, deadRelu, logger, strategy, timelinePoints, staleness, speed\)$/);
     expect(problemsOf({ weightBounds: [{ maxAbs: 1, layers: 'x' }] })[0]).toMatch(
       /^weightBounds\[0\]\.layers: unknown option \(allowed: layer, weight, min, max, maxAbs, action\)$/,
     );

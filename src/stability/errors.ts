@@ -16,6 +16,12 @@ const ADVICE: Record<Finding['kind'], string> = {
   'memory-growth':
     'Tensor bytes keep growing while the tensor count is steady: something keeps larger tensors each batch ' +
     '(a concatenated history, a growing cache). Bound it or dispose the old value.',
+  'update-ratio':
+    'A layer whose weights change by more than ~1e-2 of their size per step is heading for divergence (lower ' +
+    'the learning rate); one that does not change at all is frozen (check trainable and its gradients).',
+  'loss-spike':
+    'The loss jumped far above its recent average: a bad batch, or the learning rate too high. Check the batch, ' +
+    'lower the learning rate or clip gradients before it turns into NaN.',
   'speed-regression':
     'This run is slower or heavier than its baseline for the same code, model, data and backend. Compare ' +
     'the changes since the baseline, or record a new baseline if the change is intended.',

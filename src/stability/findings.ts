@@ -1,6 +1,6 @@
 import type { ComparisonRow } from '../speed/compare.js';
 import type { BaselineKey } from '../speed/summary.js';
-import type { Action } from './options.js';
+import type { FindingAction } from './actions.js';
 
 /** Where in training a finding was first seen. */
 export interface TrainingPosition {
@@ -16,7 +16,7 @@ interface FindingBase extends TrainingPosition {
   layer?: string;
   /** `layer/name` of the weight concerned, or the loss's log key; absent for layer-level findings. */
   weight?: string;
-  action: Action;
+  action: FindingAction;
   message: string;
   /** Checks at which the same problem was seen, the first included. */
   occurrences: number;
@@ -47,6 +47,27 @@ export interface NonFiniteFinding extends FindingBase {
    * where to look first when the forward pass overflowed.
    */
   largestWeight?: { layer: string; weight: string; maxAbs: number };
+  /** With `rollback-and-stop`: the step whose weights were restored (-1: the initial weights). */
+  rolledBackTo?: number;
+}
+
+/** A layer whose weights move too much (divergence ahead) or not at all (frozen) per step. */
+export interface UpdateRatioFinding extends FindingBase {
+  kind: 'update-ratio';
+  layer: string;
+  /** ‖ΔW‖/‖W‖ per step, over `steps` steps since the previous snapshot. */
+  perStep: number;
+  steps: number;
+  bound: 'min' | 'max';
+  limit: number;
+}
+
+/** The loss jumped far above its recent average: an early warning, before anything is non-finite. */
+export interface LossSpikeFinding extends FindingBase {
+  kind: 'loss-spike';
+  loss: number;
+  mean: number;
+  std: number;
 }
 
 export interface WeightBoundFinding extends FindingBase {
@@ -102,7 +123,9 @@ export type Finding =
   | WeightBoundFinding
   | DeadReluFinding
   | MemoryGrowthFinding
-  | SpeedRegressionFinding;
+  | SpeedRegressionFinding
+  | UpdateRatioFinding
+  | LossSpikeFinding;
 export type FindingKind = Finding['kind'];
 
 /** "epoch 2, batch 17 (step 117)" */

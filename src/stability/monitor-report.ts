@@ -3,6 +3,7 @@ import type { BaselineStatus } from '../speed/settle-baseline.js';
 import type { SpeedReport } from '../speed/speed-recorder.js';
 import type { Finding, TrainingPosition } from './findings.js';
 import type { TimelinePoint } from './timeline.js';
+import type { LossSpike } from './loss-spikes.js';
 
 export type RunStatus = 'healthy' | 'warned' | 'stopped' | 'failed';
 
@@ -46,6 +47,8 @@ export interface MonitorReport {
   lastLoss: number | null;
   loss: LossPoint[];
   epochLogs: EpochLogs[];
+  /** Checks whose loss jumped far above its recent average (the first 1000). */
+  lossSpikes: LossSpike[];
   /** Where a 'stop' or 'fail' finding stopped training early; null when it ran to the end. */
   stoppedAt: (TrainingPosition & { kind: Finding['kind'] }) | null;
   findings: Finding[];

@@ -79,7 +79,34 @@ export const trainingMonitorOptions = z
   .object({
     /** Run the non-finite and weight-bound checks every this many batches. 1 catches NaN in the batch it appears. */
     checkEvery: z.number().int().positive().default(1),
-    nonFinite: z.object({ action: action.default('fail') }).strict().default({ action: 'fail' }),
+    nonFinite: z
+      .object({ action: z.enum([...ACTIONS, 'rollback-and-stop']).default('fail') })
+      .strict()
+      .default({ action: 'fail' }),
+    /**
+     * Checks between weight snapshots, for `rollback-and-stop` and update ratios (only taken when
+     * one of them is on; a snapshot is one more copy of the weights).
+     */
+    snapshotEvery: z.number().int().positive().default(10),
+    /** ‖ΔW‖/‖W‖ per step and layer between snapshots; off unless given. cs231n's heuristic is ~1e-3. */
+    updateRatio: z
+      .object({
+        min: z.number().nonnegative().default(1e-8),
+        max: z.number().positive().default(10),
+        action: action.default('warn'),
+      })
+      .strict()
+      .optional(),
+    /** Loss spikes: recorded in the report always; a finding only when `action` is given. */
+    lossSpike: z
+      .object({
+        window: z.number().int().min(5).default(50),
+        sigmas: z.number().positive().default(4),
+        minRatio: z.number().min(1).default(1.5),
+        action: action.optional(),
+      })
+      .strict()
+      .default({ window: 50, sigmas: 4, minRatio: 1.5 }),
     weightBounds: z.array(weightBoundRule).default(() => DEFAULT_WEIGHT_BOUNDS.map((r) => ({ ...r }))),
     deadRelu: deadRelu.optional(),
     logger: logger.optional(),

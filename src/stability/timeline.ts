@@ -12,6 +12,8 @@ export interface TimelinePoint {
   maxAbs?: number;
   deadFraction?: number;
   zeroFraction?: number;
+  /** ‖ΔW‖/‖W‖ per step since the previous snapshot. */
+  updateRatio?: number;
 }
 
 type Measured = Omit<TimelinePoint, 'step' | 'toStep' | 'epoch' | 'batch'>;
@@ -34,6 +36,7 @@ function merge(a: TimelinePoint, b: TimelinePoint): TimelinePoint {
     maxAbs: pick(a.maxAbs, b.maxAbs, Math.max),
     deadFraction: pick(a.deadFraction, b.deadFraction, Math.max),
     zeroFraction: pick(a.zeroFraction, b.zeroFraction, Math.max),
+    updateRatio: pick(a.updateRatio, b.updateRatio, Math.max),
   };
 }
 

@@ -23,7 +23,10 @@ import { countTensors, lossEntries, numberRange, valueOf, type Logs } from './lo
 import type { EpochLogs, LossPoint, Measured, MonitorReport, RunStatus } from './monitor-report.js';
 import { BoundedSeries } from '../common/bounded-series.js';
 import { writeHtmlReport, type HtmlReportInput } from '../report/html-report.js';
-import { resolveOptions, type Action, type ResolvedOptions, type TrainingMonitorOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions, type TrainingMonitorOptions } from './options.js';
+import type { FindingAction } from './actions.js';
+import { LossSpikeDetector, type LossSpike } from './loss-spikes.js';
+import { WeightSnapshot } from './weight-snapshot.js';
 import { Timeline } from './timeline.js';
 import { WeightBounds, type BoundBreach } from './weight-bounds.js';
 
@@ -60,13 +63,18 @@ interface Run {
   lastLoss: number | null;
   loss: BoundedSeries<LossPoint>;
   epochLogs: EpochLogs[];
+  spikes: LossSpike[];
+  spikeDetector: LossSpikeDetector;
+  /** The last weights that passed the checks, when rollback or update ratios need them. */
+  snapshot: WeightSnapshot | null;
+  checksSinceSnapshot: number;
   backend: string;
   startedAt: string;
   endedAt: string | null;
   baseline: BaselineStatus | null;
 }
 
-const LEVEL: Record<Action, 'warn' | 'error'> = { warn: 'warn', stop: 'error', fail: 'error' };
+const LEVEL: Record<FindingAction, 'warn' | 'error'> = { warn: 'warn', stop: 'error', fail: 'error', 'rollback-and-stop': 'error' };
 
 /**
  * Watches a tfjs model while it trains: the first NaN/Infinity in the loss or any weight, weights
@@ -157,6 +165,10 @@ export class TrainingMonitor extends Callback {
         max: Math.max(a.max, b.max),
       })),
       epochLogs: [],
+      spikes: [],
+      spikeDetector: new LossSpikeDetector(this.options.lossSpike.window, this.options.lossSpike.sigmas, this.options.lossSpike.minRatio),
+      snapshot: null,
+      checksSinceSnapshot: 0,
       backend: tf.getBackend(),
       startedAt: new Date().toISOString(),
       endedAt: null,
@@ -167,6 +179,11 @@ export class TrainingMonitor extends Callback {
       'monitoring training',
     );
     await this.recordStage('train_start');
+    if (this.needsSnapshots()) this.run.snapshot = WeightSnapshot.take(weights, -1); // the initial weights
+  }
+
+  private needsSnapshots(): boolean {
+    return this.options.nonFinite.action === 'rollback-and-stop' || this.options.updateRatio !== undefined;
   }
 
   /** Records a pipeline stage of this model version, when a staleness tracker was given. */
@@ -260,6 +277,8 @@ export class TrainingMonitor extends Callback {
     }
     run.endedAt = new Date().toISOString();
     run.probe = null; // Drop, never dispose: the probe model shares the training model's weights.
+    run.snapshot?.dispose();
+    run.snapshot = null;
     if (run.failing.length === 0 && !run.error) return;
     // Resolve History's epoch-log scalars first: tfjs skips that step when a hook throws, and would leak them.
     await (this.model as LayersModel).history?.syncData();
@@ -306,6 +325,7 @@ export class TrainingMonitor extends Callback {
         lastLoss: null,
         loss: [],
         epochLogs: [],
+        lossSpikes: [],
         stoppedAt: null,
         findings: [],
         layers: [],
@@ -328,6 +348,7 @@ export class TrainingMonitor extends Callback {
       lastLoss: run.lastLoss,
       loss: run.loss.toArray(),
       epochLogs: run.epochLogs.map((e) => ({ ...e })),
+      lossSpikes: run.spikes.map((x) => ({ ...x })),
       stoppedAt: stopped ? { epoch: stopped.epoch, batch: stopped.batch, step: stopped.step, kind: stopped.kind } : null,
       findings: run.findings.map((f) => structuredClone(f)),
       layers: run.layers
@@ -437,6 +458,7 @@ export class TrainingMonitor extends Callback {
     if (main) {
       run.lastLoss = valueOf(main);
       run.loss.add({ step: at.step, toStep: at.step, min: run.lastLoss, max: run.lastLoss });
+      this.detectSpike(run, at, run.lastLoss);
     }
 
     const nonFinite: NonFiniteValues[] = [
@@ -450,6 +472,8 @@ export class TrainingMonitor extends Callback {
     for (const breach of run.bounds.breaches(weightRanges)) {
       await this.recordBreach(run, at, breach, weightTensors[breach.weight]!, weightRanges[breach.weight]!);
     }
+
+    if (nonFinite.length === 0) await this.maybeSnapshot(run, at);
 
     weightRanges.forEach((h, i) => {
       if (h.min === null || h.max === null) return;
@@ -471,14 +495,21 @@ export class TrainingMonitor extends Callback {
   ): void {
     if (this.seenAgain(run, 'non-finite', at)) return;
     const { message, largestWeight } = describeNonFinite(affected, run.weights, weightRanges);
+    const action = this.options.nonFinite.action;
+    const snapshot = action === 'rollback-and-stop' && !run.ended ? run.snapshot : null;
+    if (snapshot) snapshot.restore(run.weights);
+    const restored = snapshot
+      ? `; rolled back to the weights of ${snapshot.step < 0 ? 'the start of training' : `step ${snapshot.step}`}, the last that passed the checks`
+      : '';
     this.addFinding(run, 'non-finite', {
       kind: 'non-finite',
-      action: this.options.nonFinite.action,
+      action,
       ...at,
       ...affected[0]!,
       affected,
       ...(largestWeight ? { largestWeight } : {}),
-      message: epochEnd ? `${message}, in the logs of the epoch that ended at this batch` : message,
+      ...(snapshot ? { rolledBackTo: snapshot.step } : {}),
+      message: (epochEnd ? `${message}, in the logs of the epoch that ended at this batch` : message) + restored,
       occurrences: 1,
       lastStep: at.step,
     });
@@ -552,6 +583,70 @@ export class TrainingMonitor extends Callback {
         lastStep: at.step,
       });
     }
+  }
+
+  private detectSpike(run: Run, at: TrainingPosition, loss: number): void {
+    const spike = run.spikeDetector.add(loss);
+    if (!spike) return;
+    if (run.spikes.length < 1000) run.spikes.push({ ...at, loss, ...spike });
+    const action = this.options.lossSpike.action;
+    if (!action || this.seenAgain(run, 'loss-spike', at)) return;
+    this.addFinding(run, 'loss-spike', {
+      kind: 'loss-spike',
+      action,
+      ...at,
+      loss,
+      ...spike,
+      message: `the loss jumped to ${fmt(loss)}, against a mean of ${fmt(spike.mean)} ± ${fmt(spike.std)} over the last ${this.options.lossSpike.window} checks`,
+      occurrences: 1,
+      lastStep: at.step,
+    });
+  }
+
+  /**
+   * Every `snapshotEvery` checks that passed: update ratios against the previous snapshot, then
+   * a new snapshot (the old one freed).
+   */
+  private async maybeSnapshot(run: Run, at: TrainingPosition): Promise<void> {
+    if (!run.snapshot || ++run.checksSinceSnapshot < this.options.snapshotEvery) return;
+    run.checksSinceSnapshot = 0;
+    const rule = this.options.updateRatio;
+    if (rule) {
+      const steps = at.step - run.snapshot.step;
+      const layers = run.layers
+        .map((l, index) => ({ index, weights: l.weights.flatMap((w) => (w.trainable ? [run.weights.indexOf(w)] : [])) }))
+        .filter((l) => l.weights.length > 0);
+      const ratios = await run.snapshot.updateRatios(run.weights, layers.map((l) => l.weights));
+      layers.forEach(({ index }, k) => {
+        const perStep = ratios[k]! / steps;
+        const p = run.pending.get(index) ?? {};
+        p.updateRatio = perStep;
+        run.pending.set(index, p);
+        const bound = perStep > rule.max ? 'max' : perStep < rule.min ? 'min' : null;
+        if (!bound) return;
+        const layer = run.layers[index]!.name;
+        const key = `update-ratio:${layer}:${bound}`;
+        if (this.seenAgain(run, key, at)) return;
+        const limit = bound === 'max' ? rule.max : rule.min;
+        this.addFinding(run, key, {
+          kind: 'update-ratio',
+          action: rule.action,
+          ...at,
+          layer,
+          perStep,
+          steps,
+          bound,
+          limit,
+          message:
+            `layer '${layer}': ‖ΔW‖/‖W‖ = ${fmt(perStep)} per step over the last ${steps} step(s), ` +
+            `${bound === 'max' ? 'above' : 'below'} ${fmt(limit)}${bound === 'min' ? ': the layer is not learning' : ': divergence ahead'}`,
+          occurrences: 1,
+          lastStep: at.step,
+        });
+      });
+    }
+    run.snapshot.dispose();
+    run.snapshot = WeightSnapshot.take(run.weights, at.step);
   }
 
   /** Counts a problem already reported under `key`; later occurrences are not new findings. */

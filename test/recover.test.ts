@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainingMonitor, type NonFiniteFinding } from '../src/index.js';
+import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
+import { disposeModel, expectNoLeak, injectNaN, memoryLogger, mlp } from './helpers/models.js';
+
+let data: MnistSplit;
+beforeAll(() => {
+  data = loadMnist(200);
+});
+afterAll(() => tf.dispose([data.xs, data.ys]));
+
+const fitArgs = (callbacks: unknown[], epochs = 3) => ({ epochs, batchSize: 20, shuffle: false, verbose: 0, callbacks }) as tf.ModelFitArgs;
+
+describe('rollback to the last finite weights', () => {
+  it("restores the last snapshot that passed the checks, stops, and leaks nothing", async () => {
+    const model = mlp();
+    let atStep9: Float32Array[] = [];
+    let step = 0;
+    const spy = new tf.CustomCallback({
+      onBatchEnd: async () => {
+        if (step++ === 9) atStep9 = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+      },
+    });
+    const monitor = new TrainingMonitor({ nonFinite: { action: 'rollback-and-stop' }, snapshotEvery: 5, logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([spy, injectNaN(model, 'hidden2/kernel', 13), monitor])));
+    const finding = monitor.findings[0] as NonFiniteFinding;
+    expect(finding).toMatchObject({ kind: 'non-finite', step: 13, action: 'rollback-and-stop', rolledBackTo: 9 });
+    expect(finding.message).toMatch(/rolled back to the weights of step 9, the last that passed the checks/);
+    expect(monitor.report()).toMatchObject({ status: 'stopped', steps: 14 });
+    const now = model.getWeights().map((w) => w.dataSync());
+    now.forEach((values, i) => {
+      expect(values.every(Number.isFinite)).toBe(true);
+      expect(Array.from(values)).toEqual(Array.from(atStep9[i]!));
+    });
+    disposeModel(model);
+  });
+
+  it('rolls back to the initial weights when the first check already fails', async () => {
+    const model = mlp();
+    const initial = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const monitor = new TrainingMonitor({ nonFinite: { action: 'rollback-and-stop' }, logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([injectNaN(model, 'logits/bias', 0), monitor])));
+    expect(monitor.findings[0]).toMatchObject({ rolledBackTo: -1 });
+    expect(monitor.findings[0]!.message).toMatch(/rolled back to the weights of the start of training/);
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(initial);
+    disposeModel(model);
+  });
+});
+
+describe('update-to-weight ratio', () => {
+  it('finds the layers that stopped learning behind a dead layer, at the first snapshot', async () => {
+    const model = mlp({ hidden2Bias: -100 });
+    const monitor = new TrainingMonitor({ updateRatio: {}, snapshotEvery: 3, weightBounds: [], logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([monitor], 1)));
+    // No gradient reaches hidden1 and hidden2 through the dead ReLUs, and the logits see only zeros
+    // on balanced batches: nothing learns, and every layer says so at the first snapshot (step 2).
+    const frozen = monitor.findings.filter((f) => f.kind === 'update-ratio');
+    expect(frozen.map((f) => [f.layer, (f as { bound: string }).bound, f.step])).toEqual([
+      ['hidden1', 'min', 2],
+      ['hidden2', 'min', 2],
+      ['logits', 'min', 2],
+    ]);
+    disposeModel(model);
+  });
+
+  it('stays quiet on a healthy run, with ratios in the timeline', async () => {
+    const model = mlp();
+    const monitor = new TrainingMonitor({ updateRatio: {}, snapshotEvery: 3, logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([monitor], 1)));
+    expect(monitor.findings).toEqual([]);
+    for (const layer of monitor.report().layers) {
+      const ratios = layer.timeline.flatMap((p) => (p.updateRatio === undefined ? [] : [p.updateRatio]));
+      expect(ratios).toHaveLength(3); // snapshots at steps 2, 5 and 8
+      for (const r of ratios) expect(r).toBeGreaterThan(1e-6);
+    }
+    disposeModel(model);
+  });
+
+  it('finds a layer whose updates are too large for its weights', async () => {
+    const model = mlp({ lr: 5, head: 'regression' });
+    const monitor = new TrainingMonitor({ updateRatio: { max: 0.05 }, snapshotEvery: 1, nonFinite: { action: 'warn' }, logger: memoryLogger().logger });
+    await model.fit(data.xs, data.ys, fitArgs([monitor], 1));
+    const big = monitor.findings.find((f) => f.kind === 'update-ratio');
+    expect(big).toMatchObject({ bound: 'max', limit: 0.05 });
+    expect(big!.step).toBeLessThan(monitor.findings.find((f) => f.kind === 'non-finite')?.step ?? Infinity);
+    disposeModel(model);
+  });
+});
+
+describe('loss spikes', () => {
+  it('records the batch where the loss jumped, before anything is non-finite', async () => {
+    const model = mlp({ head: 'regression', lr: 0.01 });
+    // Labels of one batch (examples 140–159, batch 7) multiplied by 30: a bad batch.
+    const labels = data.ys.dataSync().slice();
+    for (let i = 140 * 10; i < 160 * 10; i++) labels[i]! *= 30;
+    const ys = tf.tensor2d(labels, data.ys.shape);
+    const monitor = new TrainingMonitor({ lossSpike: { window: 5, action: 'warn' }, logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, ys, fitArgs([monitor], 1)));
+    expect(monitor.report().lossSpikes.map((s) => s.step)).toEqual([7]);
+    expect(monitor.findings).toEqual([expect.objectContaining({ kind: 'loss-spike', step: 7, batch: 7, action: 'warn' })]);
+    ys.dispose();
+    disposeModel(model);
+  });
+
+  it('stays quiet on a healthy run', async () => {
+    const model = mlp();
+    const monitor = new TrainingMonitor({ lossSpike: { action: 'warn' }, logger: memoryLogger().logger });
+    await model.fit(data.xs, data.ys, fitArgs([monitor], 6));
+    expect(monitor.report().lossSpikes).toEqual([]);
+    expect(monitor.findings).toEqual([]);
+    disposeModel(model);
+  });
+});
