@@ -112,3 +112,61 @@ describe('loss spikes', () => {
     disposeModel(model);
   });
 });
+
+/** A custom layer with a bug: log of values that can be negative. */
+class LogLayer extends tf.layers.Layer {
+  static className = 'LogLayer';
+  override call(inputs: tf.Tensor | tf.Tensor[]) {
+    return tf.log(Array.isArray(inputs) ? inputs[0]! : inputs);
+  }
+}
+
+describe("locate: 'kernel'", () => {
+  function logModel() {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'before', inputShape: [4], units: 3, kernelInitializer: 'ones' }),
+        new LogLayer({ name: 'log' }),
+        tf.layers.dense({ name: 'after', units: 2 }),
+      ],
+    });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    return model;
+  }
+  // Rows sum to a positive number except in the 4th batch (rows 6 and 7), where the log is NaN.
+  const xs = () => tf.tensor2d([[1, 1, 1, 1], [1, 2, 1, 1], [2, 1, 1, 1], [1, 1, 2, 1], [1, 1, 1, 2], [2, 2, 1, 1], [-5, -5, 1, 1], [-5, 1, 1, -5]]);
+  const kernels = () => tf.getKernelsForBackend(tf.getBackend()).map((k) => [k.kernelName, k.kernelFunc] as const);
+
+  it('names the kernel and the layer that produced the NaN, not the layers that passed it on', async () => {
+    const model = logModel();
+    const [x, y] = [xs(), tf.zeros([8, 2])];
+    const registry = kernels();
+    const monitor = new TrainingMonitor({ locate: 'kernel', logger: memoryLogger().logger });
+    await expect(
+      expectNoLeak(() => model.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0, callbacks: [monitor] })),
+    ).rejects.toThrow(/first produced by kernel Log \(forward pass, in a LogLayer layer\) from finite inputs/);
+    expect(monitor.findings[0]).toMatchObject({
+      kind: 'non-finite',
+      step: 3,
+      origin: { kernel: 'Log', pass: 'forward', layerClass: 'LogLayer', inputsFinite: true },
+    });
+    // The trap leaves the kernel registry exactly as it found it, even after a failed fit.
+    expect(kernels()).toEqual(registry);
+    tf.dispose([x, y]);
+    disposeModel(model);
+  });
+
+  it('says when the first non-finite kernel only passed on a bad input', async () => {
+    const model = mlp();
+    const registry = kernels();
+    // The NaN is written into a weight after step 2 (no kernel makes it) and checked only at step 3,
+    // after the forward pass of step 3 has read it: that kernel's inputs were already non-finite.
+    const monitor = new TrainingMonitor({ locate: 'kernel', checkEvery: 3, nonFinite: { action: 'stop' }, logger: memoryLogger().logger });
+    await model.fit(data.xs, data.ys, fitArgs([injectNaN(model, 'hidden1/kernel', 2), monitor], 1));
+    const finding = monitor.findings[0] as NonFiniteFinding;
+    expect(finding).toMatchObject({ step: 3, origin: { pass: 'forward', inputsFinite: false } });
+    expect(finding.message).toMatch(/from inputs that were already non-finite/);
+    expect(kernels()).toEqual(registry);
+    disposeModel(model);
+  });
+});

@@ -1,3 +1,4 @@
+import type { KernelFault } from './kernel-trap.js';
 import type { ComparisonRow } from '../speed/compare.js';
 import type { BaselineKey } from '../speed/summary.js';
 import type { FindingAction } from './actions.js';
@@ -49,6 +50,8 @@ export interface NonFiniteFinding extends FindingBase {
   largestWeight?: { layer: string; weight: string; maxAbs: number };
   /** With `rollback-and-stop`: the step whose weights were restored (-1: the initial weights). */
   rolledBackTo?: number;
+  /** With `locate: 'kernel'`: the first kernel whose output held NaN/Infinity. */
+  origin?: KernelFault;
 }
 
 /** A layer whose weights move too much (divergence ahead) or not at all (frozen) per step. */

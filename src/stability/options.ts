@@ -97,6 +97,11 @@ export const trainingMonitorOptions = z
       })
       .strict()
       .optional(),
+    /**
+     * 'kernel': trap every kernel to name the first one that produced a NaN/Infinity, its pass and
+     * layer (costs a read of every kernel output: for debugging runs). 'off' by default.
+     */
+    locate: z.enum(['off', 'kernel']).default('off'),
     /** Loss spikes: recorded in the report always; a finding only when `action` is given. */
     lossSpike: z
       .object({

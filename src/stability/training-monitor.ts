@@ -27,6 +27,7 @@ import { resolveOptions, type ResolvedOptions, type TrainingMonitorOptions } fro
 import type { FindingAction } from './actions.js';
 import { LossSpikeDetector, type LossSpike } from './loss-spikes.js';
 import { WeightSnapshot } from './weight-snapshot.js';
+import { KernelTrap } from './kernel-trap.js';
 import { Timeline } from './timeline.js';
 import { WeightBounds, type BoundBreach } from './weight-bounds.js';
 
@@ -90,6 +91,8 @@ export class TrainingMonitor extends Callback {
   private readonly options: ResolvedOptions;
   private readonly logger: Logger;
   private run: Run | null = null;
+  /** Installed for the length of a fit with `locate: 'kernel'`. */
+  private trap: KernelTrap | null = null;
 
   constructor(options: TrainingMonitorOptions = {}) {
     super();
@@ -180,6 +183,9 @@ export class TrainingMonitor extends Callback {
     );
     await this.recordStage('train_start');
     if (this.needsSnapshots()) this.run.snapshot = WeightSnapshot.take(weights, -1); // the initial weights
+    // A trap left by a fit that tfjs aborted before onTrainEnd is removed before a new one goes in.
+    this.trap?.uninstall();
+    this.trap = this.options.locate === 'kernel' ? KernelTrap.install() : null;
   }
 
   private needsSnapshots(): boolean {
@@ -259,6 +265,8 @@ export class TrainingMonitor extends Callback {
   }
 
   override async onTrainEnd(): Promise<void> {
+    this.trap?.uninstall();
+    this.trap = null;
     const run = this.run;
     if (!run) return;
     run.ended = true;
@@ -501,6 +509,11 @@ export class TrainingMonitor extends Callback {
     const restored = snapshot
       ? `; rolled back to the weights of ${snapshot.step < 0 ? 'the start of training' : `step ${snapshot.step}`}, the last that passed the checks`
       : '';
+    const origin = this.trap?.fault ?? null;
+    const located = origin
+      ? `; first produced by kernel ${origin.kernel} (${origin.pass} pass${origin.layerClass ? `, in a ${origin.layerClass} layer` : ''}) ` +
+        `from ${origin.inputsFinite ? 'finite inputs' : 'inputs that were already non-finite'}`
+      : '';
     this.addFinding(run, 'non-finite', {
       kind: 'non-finite',
       action,
@@ -509,7 +522,8 @@ export class TrainingMonitor extends Callback {
       affected,
       ...(largestWeight ? { largestWeight } : {}),
       ...(snapshot ? { rolledBackTo: snapshot.step } : {}),
-      message: (epochEnd ? `${message}, in the logs of the epoch that ended at this batch` : message) + restored,
+      ...(origin ? { origin } : {}),
+      message: (epochEnd ? `${message}, in the logs of the epoch that ended at this batch` : message) + located + restored,
       occurrences: 1,
       lastStep: at.step,
     });
