@@ -74,6 +74,8 @@ async function fitOverhead(name: string, backend: 'cpu' | 'wasm', build: () => t
       weightBounds: [{ maxAbs: 1e4 }, { weight: 'kernel', maxAbs: 100 }, { weight: 'bias', min: -50, max: 50 }],
       deadRelu: { probe, every: 10 },
     },
+    'rollback + update ratios (snapshot every 10 checks)': { nonFinite: { action: 'rollback-and-stop' }, updateRatio: {} },
+    "locate: 'kernel' (debugging)": { locate: 'kernel' },
   };
   const monitors = Object.fromEntries(
     Object.entries(configs).map(([k, o]) => [k, o ? new TrainingMonitor({ ...o, logger: silent }) : null]),
