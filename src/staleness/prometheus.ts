@@ -60,9 +60,9 @@ export async function stalenessRegistry(tracker: StalenessTracker, models: strin
 }
 
 /**
- * Prometheus alerting rules for the SLOs, with the same meaning as `staleness`: a stage is stalled
- * when the stage before it succeeded after it last did, longer ago than its SLO (the first stage:
- * when its own last success is older than its SLO).
+ * Prometheus alerting rules for the SLOs. Prometheus has only the latest success per stage, so a
+ * stage is stalled when the stage before it succeeded after it last did, longer ago than its SLO
+ * (the first stage: when its own last success is older than its SLO).
  */
 export function alertingRules(model: string, stages: readonly string[], sloMs: Record<string, number>): string {
   const m = JSON.stringify(model);

@@ -68,9 +68,9 @@ function progress(version: string, events: StageEvent[], pipeline: Pipeline, now
 }
 
 /**
- * The staleness of a model from its stage events. A stage is stalled when it has an SLO and
- * the previous stage completed something it has not caught up with, longer ago than the SLO;
- * the first stage is stalled when its own last success is older than its SLO.
+ * The staleness of a model from its stage events. A stage is stalled when it has an SLO and a
+ * version finished the previous stage, and nothing since, longer ago than the SLO; the first
+ * stage is stalled when its own last success is older than its SLO.
  */
 export function computeStaleness(
   model: string,
@@ -98,13 +98,24 @@ export function computeStaleness(
     .sort((a, b) => b.ageMs - a.ageMs);
 
   const latest = pipeline.stages.map((stage) => known.filter((e) => e.stage === stage).sort((a, b) => a.at - b.at).at(-1));
+  /**
+   * The versions waiting at stage i, with the time the work arrived: each has completed stage
+   * i − 1 and, since then, nothing at stage i or later (a version that went on is not waiting).
+   */
+  const waitingAt = (i: number) =>
+    [...byVersion.values()].flatMap((versionEvents) => {
+      const prev = versionEvents.filter((e) => e.stage === pipeline.stages[i - 1]).sort((a, b) => b.at - a.at)[0];
+      if (!prev) return [];
+      const wentOn = versionEvents.some((e) => pipeline.indexOf(e.stage) >= i && e.at >= prev.at);
+      return wentOn ? [] : [prev];
+    });
   const stalled: StalledStageFinding[] = [];
   const perStage = pipeline.stages.map((stage, i) => {
     const own = latest[i];
     const slo = sloMs[stage] ?? null;
-    const prev = i > 0 ? latest[i - 1] : undefined;
-    // Work is waiting here when the previous stage completed after this one last did.
-    const waiting = i === 0 ? own : prev && (!own || prev.at > own.at) ? prev : undefined;
+    // The first stage has no upstream: it is judged by its own last success. The others by the
+    // version that has waited longest for them.
+    const waiting = i === 0 ? own : waitingAt(i).sort((a, b) => a.at - b.at)[0];
     const isStalled = slo !== null && waiting !== undefined && now - waiting.at > slo;
     if (isStalled) {
       const age = now - waiting.at;

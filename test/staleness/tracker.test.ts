@@ -110,3 +110,25 @@ describe('bad input', () => {
     expect(() => new StalenessTracker({} as never, { stages: ['a', 'b'] })).toThrow(/a stage named 'deploy'/);
   });
 });
+
+describe('a version waiting behind a slower older one', () => {
+  it('is stalled even when an older version later succeeded at that stage', async () => {
+    const t = await tracker();
+    const model = uniqueModel('overtaken');
+    await t.record({ model, version: 'v2', stage: 'train_end', at: NOW - 100 * H });
+    await t.record({ model, version: 'v3', stage: 'train_end', at: NOW - 99 * H });
+    await t.record({ model, version: 'v2', stage: 'validate', at: NOW - 98 * H }); // v2 was slow, and finished later
+    const report = await t.staleness({ model, now: NOW, slo: { validate: '3h' } });
+    expect(report.stalled.map((s) => [s.stage, s.version, s.ageMs])).toEqual([['validate', 'v3', 99 * H]]);
+    await t.close();
+  });
+
+  it('does not count a version that went on past a stage it did not record as waiting there', async () => {
+    const t = await tracker();
+    const model = uniqueModel('skipper');
+    await t.record({ model, version: 'v1', stage: 'train_end', at: NOW - 50 * H });
+    await t.record({ model, version: 'v1', stage: 'deploy', at: NOW - 40 * H }); // no validate recorded
+    expect((await t.staleness({ model, now: NOW, slo: { validate: '1h' } })).stalled).toEqual([]);
+    await t.close();
+  });
+});
