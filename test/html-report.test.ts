@@ -104,6 +104,21 @@ describe.skipIf(backend() !== 'cpu')('the HTML report', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/run file .*bad\.json is not what monitor\.saveReport\(\) writes: findings: /);
+    expect(result.stderr).toMatch(/run file .*bad\.json is not what monitor\.saveReport\(\) writes: /);
+    // Counts that are not numbers never reach the page as markup: the file is refused.
+    const parity = join(dir, 'evil-parity.json');
+    writeFileSync(parity, JSON.stringify({ features: [{ feature: 'f', base: '<img src=x onerror=alert(1)>', test: 1, match: 1, mismatch: 0, baseOnly: 0, testOnly: 0, skewed: false, examples: [] }], summary: { skewedFeatures: 0 }, ids: { joined: 1, trainingOnly: 0, servingOnly: 0 } }));
+    const evil = await promisify(execFile)('node', ['dist/cli/main.js', 'report', runJson, '-o', join(dir, 'y.html'), '--parity', parity]).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(evil.code).toBe(2);
+    expect(evil.stderr).toMatch(/parity report .* features\.0\.base: /);
+    // Any other failure (here: no such output folder) is exit 4, never 1, which means a finding.
+    const other = await promisify(execFile)('node', ['dist/cli/main.js', 'report', runJson, '-o', join(dir, 'no/such/dir/x.html')]).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(other).toMatchObject({ code: 4, stderr: expect.stringMatching(/^error: ENOENT/) });
   });
 });

@@ -46,6 +46,16 @@ describe('rollback to the last finite weights', () => {
     expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(initial);
     disposeModel(model);
   });
+
+  it('rolls back at the final check too, when the NaN came after the last regular check', async () => {
+    const model = mlp();
+    const initial = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const monitor = new TrainingMonitor({ nonFinite: { action: 'rollback-and-stop' }, checkEvery: 100, logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([injectNaN(model, 'hidden1/bias', 9), monitor], 1)));
+    expect(monitor.findings[0]).toMatchObject({ kind: 'non-finite', step: 9, rolledBackTo: -1 });
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(initial);
+    disposeModel(model);
+  });
 });
 
 describe('update-to-weight ratio', () => {

@@ -36,7 +36,7 @@ commands:
   (stage and staleness take --stages a,b,… for a pipeline other than
    data_snapshot,features,train_start,train_end,validate,export,deploy)`;
 
-/** Runs the CLI and returns its exit code: 0 ok, 1 finding, 2 bad input, 3 nothing to compare with. */
+/** Runs the CLI and returns its exit code: 0 ok, 1 finding, 2 bad input, 3 nothing to compare with, 4 any other error. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [group, command, ...rest] = argv;
   try {
@@ -64,7 +64,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`error: ${(e as Error).message}`);
       return 2;
     }
-    throw e;
+    // Anything else (a file system error, a bug): never exit 1, which means "a finding".
+    io.err(`error: ${(e as Error)?.message ?? String(e)}`);
+    return 4;
   }
 }
 

@@ -10,13 +10,31 @@ import { UsageError, type Io } from './io.js';
 const USAGE = 'usage: tfjs-monitor report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json] [--title T]';
 
 // The shapes the renderer relies on; anything else in the files is carried along untouched.
+const num = z.number();
 const runShape = z.looseObject({
   status: z.string(),
-  findings: z.array(z.looseObject({ kind: z.string(), message: z.string(), step: z.number() })),
-  layers: z.array(z.looseObject({ name: z.string(), className: z.string(), weights: z.array(z.string()), timeline: z.array(z.looseObject({ step: z.number() })) })),
+  epochs: num,
+  steps: num,
+  findings: z.array(z.looseObject({ kind: z.string(), message: z.string(), step: num, epoch: num, batch: num, occurrences: num })),
+  layers: z.array(
+    z.looseObject({ name: z.string(), className: z.string(), weights: z.array(z.string()), last: z.looseObject({}), timeline: z.array(z.looseObject({ step: num })) }),
+  ),
+  speed: z
+    .looseObject({
+      msPerBatch: z.looseObject({ median: num.nullable(), p95: num.nullable() }),
+      memory: z.looseObject({ peakNumTensors: num, peakNumBytes: num }),
+    })
+    .nullable()
+    .optional(),
 });
 const stalenessShape = z.looseObject({ model: z.string(), perStage: z.array(z.looseObject({ stage: z.string() })), stalled: z.array(z.unknown()) });
-const parityShape = z.looseObject({ features: z.array(z.looseObject({ feature: z.string() })), summary: z.looseObject({ skewedFeatures: z.number() }) });
+const parityShape = z.looseObject({
+  features: z.array(
+    z.looseObject({ feature: z.string(), base: num, test: num, match: num, mismatch: num, baseOnly: num, testOnly: num, skewed: z.boolean(), examples: z.array(z.unknown()) }),
+  ),
+  summary: z.looseObject({ skewedFeatures: num }),
+  ids: z.looseObject({ joined: num, trainingOnly: num, servingOnly: num }),
+});
 
 function readJson<T>(path: string, shape: z.ZodType, what: string, makeWith: string): T {
   if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);

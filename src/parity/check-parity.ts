@@ -174,8 +174,9 @@ export async function checkParity(trainingLog: string, servingLog: string, optio
     if (!t.features || !r.features) continue; // a schema violation: counted as such, not as skew
     for (const f of new Set([...Object.keys(t.features), ...Object.keys(r.features)])) {
       const s = skewOf(f);
-      const a = t.features[f];
-      const b = r.features[f];
+      // Own properties only: a feature named like an Object.prototype member must not read it.
+      const a = Object.hasOwn(t.features, f) ? t.features[f] : undefined;
+      const b = Object.hasOwn(r.features, f) ? r.features[f] : undefined;
       if (a !== undefined) s.base++;
       if (b !== undefined) s.test++;
       if (a === undefined || b === undefined) {

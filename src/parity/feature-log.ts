@@ -146,7 +146,17 @@ function parse(line: number, text: string): LogEntry {
 export async function* readFeatureLog(path: string): AsyncGenerator<LogEntry> {
   if (!existsSync(path)) throw new StoreError(`feature log ${path} does not exist`);
   if (isSqlite(path)) {
-    const db = openDb(await sqlite(), path);
+    let db: BetterSqlite3.Database;
+    try {
+      // Only reading: change nothing in the file.
+      db = new (await sqlite())(path, { readonly: true, fileMustExist: true });
+      if (!db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'feature_log'").get()) {
+        db.close();
+        throw new Error('it has no feature_log table');
+      }
+    } catch (e) {
+      throw new StoreError(`feature log ${path} is not a tfjs-monitor SQLite feature log (${(e as Error).message}); it was left untouched`);
+    }
     try {
       for (const row of db.prepare('SELECT seq, record FROM feature_log ORDER BY seq').iterate() as Iterable<{ seq: number; record: string }>) {
         yield parse(row.seq, row.record);

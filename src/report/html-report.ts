@@ -118,16 +118,16 @@ function paritySection(p: ParityReport): string {
   const rows = p.features
     .map(
       (f) =>
-        `<tr class="${f.skewed ? 'bad' : ''}"><td>${e(f.feature)}</td><td class="num">${f.base}</td><td class="num">${f.test}</td><td class="num">${f.match}</td>` +
-        `<td class="num">${f.mismatch}</td><td class="num">${f.baseOnly}</td><td class="num">${f.testOnly}</td><td>${f.skewed ? 'SKEW' : ''}</td>` +
-        `<td>${e(f.examples.map((x) => `${x.id}: ${JSON.stringify(x.training)} → ${JSON.stringify(x.serving)}`).join('; '))}</td></tr>`,
+        `<tr class="${f.skewed ? 'bad' : ''}"><td>${e(f.feature)}</td><td class="num">${e(f.base)}</td><td class="num">${e(f.test)}</td><td class="num">${e(f.match)}</td>` +
+        `<td class="num">${e(f.mismatch)}</td><td class="num">${e(f.baseOnly)}</td><td class="num">${e(f.testOnly)}</td><td>${f.skewed ? 'SKEW' : ''}</td>` +
+        `<td>${e((f.examples ?? []).map((x) => `${x.id}: ${JSON.stringify(x.training)} → ${JSON.stringify(x.serving)}`).join('; '))}</td></tr>`,
     )
     .join('');
   return (
-    `<p><b>${p.summary.skewedFeatures}</b> feature(s) with skew; ${p.ids.joined} examples joined, ${p.ids.trainingOnly} only in training, ${p.ids.servingOnly} only in serving.` +
-    `${p.empty ? ' <b>A log is empty: nothing was compared.</b>' : ''}${p.fingerprintMismatches.records ? ` <b>${p.fingerprintMismatches.records} served example(s) from another feature definition.</b>` : ''}</p>` +
+    `<p><b>${e(p.summary.skewedFeatures)}</b> feature(s) with skew; ${e(p.ids?.joined)} examples joined, ${e(p.ids?.trainingOnly)} only in training, ${e(p.ids?.servingOnly)} only in serving.` +
+    `${p.empty ? ' <b>A log is empty: nothing was compared.</b>' : ''}${p.fingerprintMismatches?.records ? ` <b>${e(p.fingerprintMismatches.records)} served example(s) from another feature definition.</b>` : ''}</p>` +
     `<table><tr><th>feature</th><th>base</th><th>test</th><th>match</th><th>mismatch</th><th>base only</th><th>test only</th><th></th><th>examples</th></tr>${rows}</table>` +
-    p.invariants.map((i) => `<p class="bad">${e(i.message)}</p>`).join('')
+    (p.invariants ?? []).map((i) => `<p class="bad">${e(i.message)}</p>`).join('')
   );
 }
 

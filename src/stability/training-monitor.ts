@@ -188,6 +188,12 @@ export class TrainingMonitor extends Callback {
     this.trap = this.options.locate === 'kernel' ? KernelTrap.install() : null;
   }
 
+  /** Puts tfjs's original kernels back, if the trap is in. */
+  private removeTrap(): void {
+    this.trap?.uninstall();
+    this.trap = null;
+  }
+
   private needsSnapshots(): boolean {
     return this.options.nonFinite.action === 'rollback-and-stop' || this.options.updateRatio !== undefined;
   }
@@ -265,24 +271,28 @@ export class TrainingMonitor extends Callback {
   }
 
   override async onTrainEnd(): Promise<void> {
-    this.trap?.uninstall();
-    this.trap = null;
     const run = this.run;
-    if (!run) return;
+    if (!run) {
+      this.removeTrap();
+      return;
+    }
     run.ended = true;
     if (!run.error) {
       await this.guard(run, async () => {
-        // With checkEvery > 1, weights that went bad in the last batches must not slip through.
+        // With checkEvery > 1, weights that went bad in the last batches must not slip through
+        // (with the kernel trap still in place to say where they came from).
         if (run.lastPosition && run.lastPosition.step > run.lastCheckedStep) {
           await this.check(run, run.lastPosition, undefined);
           run.pending.forEach((measured, layer) => Object.assign(run.last[layer]!, measured));
           run.pending.clear();
         }
+        this.removeTrap();
         this.compareWithBaseline(run);
         // Training ended: a model that failed or stopped early did not complete the stage.
         if (run.failing.length === 0 && !run.stoppedBy) await this.recordStage('train_end');
       });
     }
+    this.removeTrap();
     run.endedAt = new Date().toISOString();
     run.probe = null; // Drop, never dispose: the probe model shares the training model's weights.
     run.snapshot?.dispose();
@@ -504,7 +514,8 @@ export class TrainingMonitor extends Callback {
     if (this.seenAgain(run, 'non-finite', at)) return;
     const { message, largestWeight } = describeNonFinite(affected, run.weights, weightRanges);
     const action = this.options.nonFinite.action;
-    const snapshot = action === 'rollback-and-stop' && !run.ended ? run.snapshot : null;
+    // Also at the final check: training is over, but the model must still be left finite.
+    const snapshot = action === 'rollback-and-stop' ? run.snapshot : null;
     if (snapshot) snapshot.restore(run.weights);
     const restored = snapshot
       ? `; rolled back to the weights of ${snapshot.step < 0 ? 'the start of training' : `step ${snapshot.step}`}, the last that passed the checks`

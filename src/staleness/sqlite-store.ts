@@ -42,9 +42,16 @@ export class SqliteStore implements StageStore {
     if (!create && !existsSync(path)) throw new StoreError(`store ${path} does not exist; record a stage first, or check the path`);
     let db: BetterSqlite3.Database | undefined;
     try {
-      db = new Database(path, { timeout: busyTimeoutMs });
-      db.pragma('journal_mode = WAL');
-      db.exec(SCHEMA);
+      if (create) {
+        db = new Database(path, { timeout: busyTimeoutMs });
+        db.pragma('journal_mode = WAL');
+        db.exec(SCHEMA);
+      } else {
+        // Only reading: change nothing in a file that may not even be ours.
+        db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+        const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'stage_events'").get();
+        if (!table) throw new Error('it has no stage_events table');
+      }
       const columns = (db.prepare('PRAGMA table_info(stage_events)').all() as { name: string }[]).map((c) => c.name);
       for (const needed of ['model', 'version', 'stage', 'at_ms', 'meta']) {
         if (!columns.includes(needed)) throw new Error(`its stage_events table has no ${needed} column`);

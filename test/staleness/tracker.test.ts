@@ -132,3 +132,19 @@ describe('a version waiting behind a slower older one', () => {
     await t.close();
   });
 });
+
+describe('reading a store changes nothing', () => {
+  it('opens an existing SQLite file read-only and refuses one that is not a store, leaving it as it was', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const path = join(tempDir(), 'someone-elses.db');
+    const other = new Database(path);
+    other.exec('CREATE TABLE invoices (id INTEGER)');
+    other.close();
+    const before = readFileSync(path);
+    await expect(StalenessTracker.open(path, { create: false })).rejects.toThrow(/not a tfjs-monitor SQLite store \(it has no stage_events table\)/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete'); // not switched to WAL
+    check.close();
+  });
+});
