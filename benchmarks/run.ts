@@ -74,6 +74,7 @@ async function fitOverhead(name: string, backend: 'cpu' | 'wasm', build: () => t
       weightBounds: [{ maxAbs: 1e4 }, { weight: 'kernel', maxAbs: 100 }, { weight: 'bias', min: -50, max: 50 }],
       deadRelu: { probe, every: 10 },
     },
+    'dead ReLU on the training batches (no probe, every 10)': { deadRelu: { every: 10 } },
     'rollback + update ratios (snapshot every 10 checks)': { nonFinite: { action: 'rollback-and-stop' }, updateRatio: {} },
     "locate: 'kernel' (debugging)": { locate: 'kernel' },
   };
@@ -225,7 +226,9 @@ if (only.includes('inspect')) {
 if (only.includes('debug')) await debugMode();
 
 results['rows'] = rows;
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+// A subset (BENCH_ONLY) does not replace the full results.
+const file = process.env['BENCH_ONLY'] ? './results.partial.json' : './results.json';
+writeFileSync(new URL(file, import.meta.url), JSON.stringify(results, null, 2) + '\n');
 const m = results['machine'] as ReturnType<typeof machine>;
 console.log(`Measured ${m.date.slice(0, 10)} on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), Node ${m.node}, tfjs ${m.tfjs}; median of ${REPS} interleaved rounds.\n`);
 console.log('| benchmark | backend | variant | result | target |');

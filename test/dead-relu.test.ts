@@ -132,6 +132,34 @@ describe('dead ReLU probe', () => {
   });
 });
 
+describe('dead ReLU on the training batches, without a probe', () => {
+  it('names the same dead layer as the probe, with no extra forward pass, and leaves the layers as they were', async () => {
+    const model = mlp({ hidden2Bias: -100 });
+    const monitor = new TrainingMonitor({ deadRelu: { every: 5 }, logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([monitor], 2)));
+    expect(monitor.findings.map((f) => [f.kind, f.layer, (f as DeadReluFinding).source])).toEqual([['dead-relu', 'hidden2', 'training']]);
+    expect(monitor.findings[0]).toMatchObject({ deadUnits: 16, units: 16, step: 0, probeSize: 20 });
+    const hidden1 = monitor.report().layers.find((l) => l.name === 'hidden1')!;
+    expect(hidden1.last.deadFraction).toBeLessThan(0.5);
+    expect(hidden1.last.zeroFraction).toBeGreaterThan(0);
+    for (const layer of model.layers) expect(Object.hasOwn(layer, 'call')).toBe(false); // the wrapper is gone
+    // The probe's verdict on the same model agrees.
+    const withProbe = new TrainingMonitor({ deadRelu: { probe, every: 5 }, logger: memoryLogger().logger });
+    await model.fit(data.xs, data.ys, fitArgs([withProbe], 1));
+    expect(withProbe.findings.map((f) => f.layer)).toEqual(['hidden2']);
+    disposeModel(model);
+  });
+
+  it('a healthy run has no dead layer', async () => {
+    const model = mlp();
+    const monitor = new TrainingMonitor({ deadRelu: { every: 5 }, logger: memoryLogger().logger });
+    await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([monitor], 2)));
+    expect(monitor.findings).toEqual([]);
+    expect(monitor.report().probes).toBe(4);
+    disposeModel(model);
+  });
+});
+
 describe('model topologies', () => {
   function nestedModel() {
     const inner = tf.sequential({

@@ -39,7 +39,7 @@ describe('options', () => {
     expect(problemsOf({ weightBounds: [{ min: 2, max: 1 }] })).toEqual(['weightBounds[0]: min must not be greater than max']);
     expect(problemsOf({ weightBounds: [{ maxAbs: -1 }] })[0]).toMatch(/^weightBounds\[0\]\.maxAbs: expected a number > 0/);
     expect(problemsOf({ weightBounds: [{ max: NaN }] })[0]).toMatch(/^weightBounds\[0\]\.max: /);
-    expect(problemsOf({ deadRelu: { every: 10 } })[0]).toMatch(/^deadRelu\.probe: /);
+    expect(problemsOf({ deadRelu: { every: 0 } })[0]).toMatch(/^deadRelu\.every: /);
     expect(problemsOf({ deadRelu: { probe: [[1, 2]] } })[0]).toMatch(/^deadRelu\.probe.*expected a tf\.Tensor/);
     const probe = tf.zeros([2, 784]);
     expect(problemsOf({ deadRelu: { probe, maxDeadFraction: 1.5 } })[0]).toMatch(/^deadRelu\.maxDeadFraction: .*<=1, got 1\.5$/);

@@ -43,7 +43,7 @@ interface Target {
 }
 
 /** 'relu' or 'relu6' when the layer's output is a ReLU's, else null. */
-function reluActivation(layer: LayerLike): string | null {
+export function reluActivation(layer: Pick<LayerLike, 'getClassName' | 'getConfig'>): string | null {
   if (layer.getClassName() === 'ReLU') return 'relu';
   let activation: unknown;
   try {
@@ -63,7 +63,7 @@ function innerGraph(layer: LayerLike): GraphLike | null {
 
 /** The nodes of `layer` that belong to `graph`, with their index (a shared layer has several). */
 /** Whether units are channels on axis 1: the layer's own data format, or its producer's for ReLU/Activation. */
-function isChannelsFirst(layer: LayerLike, node: NodeLike): boolean {
+export function isChannelsFirst(layer: LayerLike, node: NodeLike | undefined): boolean {
   const format = (l: LayerLike | undefined) => {
     try {
       return (l?.getConfig() as { dataFormat?: string } | undefined)?.dataFormat;
@@ -71,7 +71,7 @@ function isChannelsFirst(layer: LayerLike, node: NodeLike): boolean {
       return undefined;
     }
   };
-  return (format(layer) ?? format(node.inboundLayers[0])) === 'channelsFirst';
+  return (format(layer) ?? format(node?.inboundLayers[0])) === 'channelsFirst';
 }
 
 function nodesIn(graph: GraphLike, layer: LayerLike): { node: NodeLike; suffix: string }[] {

@@ -96,7 +96,9 @@ export interface DeadReluFinding extends FindingBase {
   /** Fraction of all activations that are 0. */
   zeroFraction: number;
   maxDeadFraction: number;
+  /** Examples measured: the probe batch, or the training examples since the previous measure. */
   probeSize: number;
+  source: 'probe' | 'training';
 }
 
 /** A figure that kept growing over the leak window: tensors (`tensor-leak`) or tensor bytes (`memory-growth`). */

@@ -57,8 +57,11 @@ export const DEFAULT_WEIGHT_BOUNDS: readonly ResolvedWeightBoundRule[] = Object.
 
 const deadRelu = z
   .object({
-    /** A fixed batch of inputs (or one tensor per model input) run through the ReLU layers. */
-    probe: tensorOrTensors,
+    /**
+     * A fixed batch of inputs (or one tensor per model input) run through the ReLU layers. Without
+     * one, dead units are measured on the training batches themselves, at no extra forward pass.
+     */
+    probe: tensorOrTensors.optional(),
     /** Probe every this many batches (global steps, counted from the first batch). */
     every: z.number().int().positive().default(100),
     /** A layer with more than this fraction of dead units is reported. */

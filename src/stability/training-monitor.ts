@@ -28,6 +28,7 @@ import type { FindingAction } from './actions.js';
 import { LossSpikeDetector, type LossSpike } from './loss-spikes.js';
 import { WeightSnapshot } from './weight-snapshot.js';
 import { KernelTrap } from './kernel-trap.js';
+import { TrainingBatchRelu } from './dead-relu-batches.js';
 import { Timeline } from './timeline.js';
 import { WeightBounds, type BoundBreach } from './weight-bounds.js';
 
@@ -43,7 +44,8 @@ interface Run {
   pending: Map<number, Measured>;
   strategy: InspectStrategy;
   bounds: WeightBounds;
-  probe: DeadReluProbe | null;
+  /** What measures dead ReLU units: a probe batch, or the training batches themselves. */
+  probe: DeadReluProbe | TrainingBatchRelu | null;
   speed: SpeedRecorder;
   findings: Finding[];
   byKey: Map<string, Finding>;
@@ -93,6 +95,8 @@ export class TrainingMonitor extends Callback {
   private run: Run | null = null;
   /** Installed for the length of a fit with `locate: 'kernel'`. */
   private trap: KernelTrap | null = null;
+  /** Wraps the ReLU layers' call for the length of a fit, when dead units are measured on training batches. */
+  private batchRelu: TrainingBatchRelu | null = null;
 
   constructor(options: TrainingMonitorOptions = {}) {
     super();
@@ -122,7 +126,14 @@ export class TrainingMonitor extends Callback {
     const layers = listLayers(this.model).filter((l) => l.className !== 'InputLayer');
     const weights = layers.flatMap((l) => l.weights);
     const layerIndex = new Map<object, number>(layers.map((l, i) => [l.layer, i]));
-    const probe = this.options.deadRelu ? DeadReluProbe.build(this.model, this.options.deadRelu.probe) : null;
+    this.batchRelu?.uninstall(); // left by a fit that tfjs aborted before onTrainEnd
+    this.batchRelu = null;
+    const deadRelu = this.options.deadRelu;
+    const probe = !deadRelu
+      ? null
+      : deadRelu.probe
+        ? DeadReluProbe.build(this.model, deadRelu.probe)
+        : (this.batchRelu = TrainingBatchRelu.install(layers));
     // A corrupt baseline file is reported now, before hours of training, not at the end.
     if (this.options.speed.baseline) readBaselineFile(this.options.speed.baseline.path, { missingIsEmpty: true });
     if (this.options.deadRelu && !probe) {
@@ -188,10 +199,12 @@ export class TrainingMonitor extends Callback {
     this.trap = this.options.locate === 'kernel' ? KernelTrap.install() : null;
   }
 
-  /** Puts tfjs's original kernels back, if the trap is in. */
+  /** Puts tfjs's original kernels back, if the trap is in, and the ReLU layers' own call. */
   private removeTrap(): void {
     this.trap?.uninstall();
     this.trap = null;
+    this.batchRelu?.uninstall();
+    this.batchRelu = null;
   }
 
   private needsSnapshots(): boolean {
@@ -576,10 +589,13 @@ export class TrainingMonitor extends Callback {
     });
   }
 
-  private async probeRelu(run: Run, probe: DeadReluProbe, at: TrainingPosition): Promise<void> {
+  private async probeRelu(run: Run, probe: DeadReluProbe | TrainingBatchRelu, at: TrainingPosition): Promise<void> {
     run.probes++;
     const options = this.options.deadRelu!;
-    for (const s of await probe.measure()) {
+    const stats = await probe.measure();
+    const source = probe instanceof TrainingBatchRelu ? 'training' : 'probe';
+    const examples = probe instanceof TrainingBatchRelu ? probe.lastSize : probe.probeSize;
+    for (const s of stats) {
       const index = run.layerIndex.get(s.layer);
       if (index === undefined) continue;
       const p = run.pending.get(index) ?? {};
@@ -600,10 +616,12 @@ export class TrainingMonitor extends Callback {
         units: s.units,
         zeroFraction: s.zeroFraction,
         maxDeadFraction: options.maxDeadFraction,
-        probeSize: probe.probeSize,
+        probeSize: examples,
+        source,
         message:
           `layer '${layer}': ${fmt(100 * s.deadFraction)}% of its units are dead (${s.deadUnits} of ${s.units} output 0 ` +
-          `for all ${probe.probeSize} probe examples), above maxDeadFraction ${options.maxDeadFraction}`,
+          `for all ${examples} ${source === 'probe' ? 'probe examples' : 'training examples since the last measure'}), ` +
+          `above maxDeadFraction ${options.maxDeadFraction}`,
         occurrences: 1,
         lastStep: at.step,
       });
