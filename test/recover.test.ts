@@ -179,4 +179,28 @@ describe("locate: 'kernel'", () => {
     expect(kernels()).toEqual(registry);
     disposeModel(model);
   });
+
+  it("'on-detect' trains untrapped, then replays the probe on the last finite weights to name the kernel", async () => {
+    const model = logModel();
+    const [x, y] = [xs(), tf.zeros([8, 2])];
+    const registry = kernels();
+    const probe = tf.tensor2d([[1, 1, 1, 1], [-5, -5, 1, 1]]); // held-out inputs, one of them bad too
+    const monitor = new TrainingMonitor({ deadRelu: { probe, every: 100 }, logger: memoryLogger().logger }); // locate: 'auto'
+    await expect(
+      expectNoLeak(() => model.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0, callbacks: [monitor] })),
+    ).rejects.toThrow(/first produced by kernel Log \(forward pass, in a LogLayer layer\) from finite inputs \(replaying the probe batch/);
+    expect(monitor.findings.find((f) => f.kind === 'non-finite')).toMatchObject({ step: 3, origin: { kernel: 'Log', inputsFinite: true } });
+    expect(kernels()).toEqual(registry);
+
+    // A probe unlike the batch that went wrong cannot reproduce it, and the finding says so.
+    const fine = tf.tensor2d([[1, 1, 1, 1]]);
+    const model2 = logModel();
+    const monitor2 = new TrainingMonitor({ deadRelu: { probe: fine, every: 100 }, locate: 'on-detect', logger: memoryLogger().logger });
+    await expect(model2.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0, callbacks: [monitor2] })).rejects.toThrow(
+      /replaying the probe batch on the last finite weights did not reproduce it/,
+    );
+    tf.dispose([x, y, probe, fine]);
+    disposeModel(model);
+    disposeModel(model2);
+  });
 });

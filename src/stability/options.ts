@@ -102,9 +102,11 @@ export const trainingMonitorOptions = z
       .optional(),
     /**
      * 'kernel': trap every kernel to name the first one that produced a NaN/Infinity, its pass and
-     * layer (costs a read of every kernel output: for debugging runs). 'off' by default.
+     * layer (costs a read of every kernel output: for debugging runs). 'on-detect': train untrapped
+     * and, when a NaN is found, replay the deadRelu probe batch on the last finite weights with the
+     * trap on. 'auto' (default): 'on-detect' when a probe batch is given, else 'off'.
      */
-    locate: z.enum(['off', 'kernel']).default('off'),
+    locate: z.enum(['auto', 'off', 'kernel', 'on-detect']).default('auto'),
     /** Loss spikes: recorded in the report always; a finding only when `action` is given. */
     lossSpike: z
       .object({

@@ -27,7 +27,7 @@ import { resolveOptions, type ResolvedOptions, type TrainingMonitorOptions } fro
 import type { FindingAction } from './actions.js';
 import { LossSpikeDetector, type LossSpike } from './loss-spikes.js';
 import { WeightSnapshot } from './weight-snapshot.js';
-import { KernelTrap } from './kernel-trap.js';
+import { KernelTrap, type KernelFault } from './kernel-trap.js';
 import { TrainingBatchRelu } from './dead-relu-batches.js';
 import { Timeline } from './timeline.js';
 import { WeightBounds, type BoundBreach } from './weight-bounds.js';
@@ -208,7 +208,39 @@ export class TrainingMonitor extends Callback {
   }
 
   private needsSnapshots(): boolean {
-    return this.options.nonFinite.action === 'rollback-and-stop' || this.options.updateRatio !== undefined;
+    return this.options.nonFinite.action === 'rollback-and-stop' || this.options.updateRatio !== undefined || this.locateMode() === 'on-detect';
+  }
+
+  /** 'on-detect' is the default when a probe batch is given: it costs nothing until a NaN appears. */
+  private locateMode(): 'off' | 'kernel' | 'on-detect' {
+    const mode = this.options.locate;
+    if (mode === 'auto') return this.options.deadRelu?.probe ? 'on-detect' : 'off';
+    return mode === 'on-detect' && !this.options.deadRelu?.probe ? 'off' : mode;
+  }
+
+  /**
+   * Replays the probe batch forward and backward on the last finite weights with every kernel
+   * trapped, then puts the current weights back. Null when the replay produced no NaN/Infinity;
+   * undefined when there is nothing to replay with.
+   */
+  private async replay(run: Run): Promise<KernelFault | null | undefined> {
+    const probe = this.options.deadRelu?.probe;
+    if (!probe || !run.snapshot || this.trap) return undefined;
+    const current = run.weights.map((w) => tf.clone(w.read()));
+    run.snapshot.restore(run.weights);
+    const trap = KernelTrap.install();
+    try {
+      tf.tidy(() => {
+        // The sum of the outputs stands in for the loss: the probe has no labels, and any
+        // gradient runs every backward kernel on the way to the weights.
+        tf.variableGrads(() => tf.sum((this.model as LayersModel).apply(probe, { training: true }) as tf.Tensor) as tf.Scalar);
+      });
+    } finally {
+      trap.uninstall();
+      run.weights.forEach((w, i) => w.read().assign(current[i]!));
+      tf.dispose(current);
+    }
+    return trap.fault;
   }
 
   /** Records a pipeline stage of this model version, when a staleness tracker was given. */
@@ -471,7 +503,7 @@ export class TrainingMonitor extends Callback {
     const main = ranges[losses.findIndex((l) => l.key === 'loss')];
     if (main) run.lastLoss = valueOf(main);
     const bad = losses.flatMap((l, i) => (nonFiniteCount(ranges[i]!) > 0 ? [describeValues(undefined, l.key, ranges[i]!)] : []));
-    if (bad.length > 0) this.recordNonFinite(run, at, bad, [], epochEnd);
+    if (bad.length > 0) await this.recordNonFinite(run, at, bad, [], epochEnd);
   }
 
   private async check(run: Run, at: TrainingPosition, logs: Logs | undefined): Promise<void> {
@@ -498,7 +530,7 @@ export class TrainingMonitor extends Callback {
         nonFiniteCount(weightRanges[i]!) > 0 ? [describeValues(w.layer, w.weight, weightRanges[i]!)] : [],
       ),
     ];
-    if (nonFinite.length > 0) this.recordNonFinite(run, at, nonFinite, weightRanges, false);
+    if (nonFinite.length > 0) await this.recordNonFinite(run, at, nonFinite, weightRanges, false);
 
     for (const breach of run.bounds.breaches(weightRanges)) {
       await this.recordBreach(run, at, breach, weightTensors[breach.weight]!, weightRanges[breach.weight]!);
@@ -517,14 +549,15 @@ export class TrainingMonitor extends Callback {
     });
   }
 
-  private recordNonFinite(
+  private async recordNonFinite(
     run: Run,
     at: TrainingPosition,
     affected: NonFiniteValues[],
     weightRanges: TensorRange[],
     epochEnd: boolean,
-  ): void {
+  ): Promise<void> {
     if (this.seenAgain(run, 'non-finite', at)) return;
+    const replayed = this.locateMode() === 'on-detect' ? await this.replay(run) : undefined;
     const { message, largestWeight } = describeNonFinite(affected, run.weights, weightRanges);
     const action = this.options.nonFinite.action;
     // Also at the final check: training is over, but the model must still be left finite.
@@ -533,11 +566,14 @@ export class TrainingMonitor extends Callback {
     const restored = snapshot
       ? `; rolled back to the weights of ${snapshot.step < 0 ? 'the start of training' : `step ${snapshot.step}`}, the last that passed the checks`
       : '';
-    const origin = this.trap?.fault ?? null;
+    const origin = this.trap?.fault ?? replayed ?? null;
+    const how = replayed ? ' (replaying the probe batch on the last finite weights)' : '';
     const located = origin
       ? `; first produced by kernel ${origin.kernel} (${origin.pass} pass${origin.layerClass ? `, in a ${origin.layerClass} layer` : ''}) ` +
-        `from ${origin.inputsFinite ? 'finite inputs' : 'inputs that were already non-finite'}`
-      : '';
+        `from ${origin.inputsFinite ? 'finite inputs' : 'inputs that were already non-finite'}${how}`
+      : replayed === null
+        ? '; replaying the probe batch on the last finite weights did not reproduce it: the batch that did is unlike the probe'
+        : '';
     this.addFinding(run, 'non-finite', {
       kind: 'non-finite',
       action,
