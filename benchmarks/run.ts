@@ -68,7 +68,8 @@ async function fitOverhead(name: string, backend: 'cpu' | 'wasm', build: () => t
     'no monitor': null,
     'non-finite checks only': { weightBounds: [] },
     'default (non-finite + weight bounds)': {},
-    '+ dead-ReLU probe (64 ex. / 10 batches)': { deadRelu: { probe, every: 10 } },
+    '+ dead-ReLU probe (64 ex. / 10 batches)': { deadRelu: { probe, every: 10 }, locate: 'off' },
+    "+ probe with locate: 'on-detect' (snapshots; replay only on NaN)": { deadRelu: { probe, every: 10 }, locate: 'on-detect' },
     'everything on': {
       checkEvery: 1,
       weightBounds: [{ maxAbs: 1e4 }, { weight: 'kernel', maxAbs: 100 }, { weight: 'bias', min: -50, max: 50 }],
