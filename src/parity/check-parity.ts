@@ -100,6 +100,18 @@ function malformed(summary: SideSummary, line: number, error: string): void {
   if (summary.malformed.lines.length < 20) summary.malformed.lines.push({ line, error });
 }
 
+/** A log's well-formed records; malformed lines are counted in `summary`, valid ones tallied. */
+async function* records(path: string, summary: SideSummary): AsyncGenerator<FeatureLogRecord> {
+  for await (const entry of readFeatureLog(path)) {
+    if ('error' in entry) {
+      malformed(summary, entry.line, entry.error);
+      continue;
+    }
+    count(summary, entry.record);
+    yield entry.record;
+  }
+}
+
 /**
  * Joins a training and a serving feature log on example id and reports, per feature, matches and
  * mismatches under its tolerance, with the number of skewed features and the examples showing
@@ -113,13 +125,7 @@ export async function checkParity(trainingLog: string, servingLog: string, optio
   const serving = side(servingLog);
 
   const base = new Map<string, FeatureLogRecord>();
-  for await (const entry of readFeatureLog(trainingLog)) {
-    if ('error' in entry) {
-      malformed(training, entry.line, entry.error);
-      continue;
-    }
-    const r = entry.record;
-    count(training, r);
+  for await (const r of records(trainingLog, training)) {
     if (base.has(r.id)) training.duplicateIds++;
     else base.set(r.id, { side: r.side, id: r.id, fp: r.fp, ts: r.ts, features: r.features, violations: r.violations }); // without raw
   }
@@ -150,13 +156,7 @@ export async function checkParity(trainingLog: string, servingLog: string, optio
   let servingOnly = 0;
   let fingerprintMismatches = 0;
 
-  for await (const entry of readFeatureLog(servingLog)) {
-    if ('error' in entry) {
-      malformed(serving, entry.line, entry.error);
-      continue;
-    }
-    const r = entry.record;
-    count(serving, r);
+  for await (const r of records(servingLog, serving)) {
     if (trainingFingerprints.size && !trainingFingerprints.has(r.fp)) fingerprintMismatches++;
     if (seen.has(r.id)) {
       serving.duplicateIds++;
