@@ -287,15 +287,16 @@ export class TrainingMonitor extends Callback {
     const speed = run.speed.epochEnd(epoch, performance.now());
     if (run.epochBatches > 0) run.epochs++;
     await this.guard(run, async () => {
-      // The epoch's average loss covers batches between checks, and validation losses (val_*).
-      if (run.lastPosition) await this.checkLosses(run, run.lastPosition, logs, true);
-      // Once per epoch, the logs as numbers for the report (a read of a few scalars).
+      // Once per epoch, the logs as numbers (a read of a few scalars), for the report and the check.
       const values: EpochLogs = { epoch };
       for (const [key, value] of Object.entries(logs ?? {})) {
         if (value === undefined) continue;
         values[key] = typeof value === 'number' ? value : (await value.data())[0]!;
       }
       run.epochLogs.push(values);
+      // The epoch's average loss covers batches between checks, and validation losses (val_*).
+      const { epoch: _, ...numbers } = values;
+      if (run.lastPosition) await this.checkLosses(run, run.lastPosition, numbers, true);
     });
     this.logger.info(
       {
