@@ -5,7 +5,7 @@
 import { mkdtempSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkParity, openFeatureLog, type FeatureLogRecord } from '../src/index.js';
+import { checkParity, openFeatureLog, type FeatureLogRecord } from '../src/node/index.js';
 import { machine } from './lib.js';
 
 const N = Number(process.env['PARITY_EXAMPLES'] ?? 1_000_000);

@@ -6,9 +6,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { TrainingMonitor, inspectModel, type TrainingMonitorOptions } from '../src/index.js';
+import { TrainingMonitor, inspectModel, type TrainingMonitorOptions } from '../src/node/index.js';
 import { readValuesSync } from '../src/inspect/read-values.js';
-import { DeadReluProbe } from '../src/stability/dead-relu-probe.js';
+import { DeadReluProbe } from '../src/tfjs/dead-relu-probe.js';
 import { loadMnist } from '../examples/lib/mnist.js';
 import { interleaved, machine, median, medianRatio, pct, quietly } from './lib.js';
 

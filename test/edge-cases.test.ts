@@ -3,7 +3,7 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MonitorSetupError, TrainingMonitor, inspectModel, inspectTensor, type NonFiniteFinding } from '../src/index.js';
+import { MonitorSetupError, TrainingMonitor, inspectModel, inspectTensor, type NonFiniteFinding } from '../src/node/index.js';
 import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
 import { backend, disposeModel, expectNoLeak, memoryLogger, mlp } from './helpers/models.js';
 

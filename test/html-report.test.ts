@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingMonitor } from '../src/index.js';
+import { TrainingMonitor } from '../src/node/index.js';
 import { loadMnist } from '../examples/lib/mnist.js';
 import { CHROMIUM, launchChromium } from './helpers/browser.js';
 import { backend, disposeModel, memoryLogger, mlp } from './helpers/models.js';

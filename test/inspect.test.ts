@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inspectModel, inspectTensor, type TensorHealth } from '../src/index.js';
+import { inspectModel, inspectTensor, type TensorHealth } from '../src/node/index.js';
 import type { TensorRange } from '../src/inspect/tensor-health.js';
 import { disposeModel, expectNoLeak, mlp } from './helpers/models.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionsError, MonitorSetupError, TrainingMonitor, UnsupportedModelError, inspectModel } from '../src/index.js';
+import { InvalidOptionsError, MonitorSetupError, TrainingMonitor, UnsupportedModelError, inspectModel } from '../src/node/index.js';
 import { loadMnist } from '../examples/lib/mnist.js';
 import { disposeModel, expectNoLeak, memoryLogger, mlp } from './helpers/models.js';
 
@@ -11,7 +11,7 @@ function problemsOf(options: unknown): string[] {
   } catch (e) {
     expect(e).toBeInstanceOf(InvalidOptionsError);
     expect((e as Error).message).toMatch(/^Invalid TrainingMonitor options:/);
-    return (e as InvalidOptionsError).problems;
+    return (e as InvalidOptionsError).problems.map((p) => `${p.field}: ${p.message}`);
   }
   throw new Error('expected the options to be rejected');
 }

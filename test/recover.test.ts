@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingMonitor, type NonFiniteFinding } from '../src/index.js';
+import { TrainingMonitor, type NonFiniteFinding } from '../src/node/index.js';
 import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
 import { disposeModel, expectNoLeak, injectNaN, memoryLogger, mlp } from './helpers/models.js';
 
@@ -59,12 +59,12 @@ describe('rollback to the last finite weights', () => {
 });
 
 describe('update-to-weight ratio', () => {
-  it('finds the layers that stopped learning behind a dead layer, at the first snapshot', async () => {
+  it('finds the layers that stopped learning behind a dead layer, at the first measure', async () => {
     const model = mlp({ hidden2Bias: -100 });
-    const monitor = new TrainingMonitor({ updateRatio: {}, snapshotEvery: 3, weightBounds: [], logger: memoryLogger().logger });
+    const monitor = new TrainingMonitor({ updateRatio: { every: 3 }, weightBounds: [], logger: memoryLogger().logger });
     await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([monitor], 1)));
     // No gradient reaches hidden1 and hidden2 through the dead ReLUs, and the logits see only zeros
-    // on balanced batches: nothing learns, and every layer says so at the first snapshot (step 2).
+    // on balanced batches: nothing learns, and every layer says so at the first measure (step 2).
     const frozen = monitor.findings.filter((f) => f.kind === 'update-ratio');
     expect(frozen.map((f) => [f.layer, (f as { bound: string }).bound, f.step])).toEqual([
       ['hidden1', 'min', 2],
@@ -76,12 +76,12 @@ describe('update-to-weight ratio', () => {
 
   it('stays quiet on a healthy run, with ratios in the timeline', async () => {
     const model = mlp();
-    const monitor = new TrainingMonitor({ updateRatio: {}, snapshotEvery: 3, logger: memoryLogger().logger });
+    const monitor = new TrainingMonitor({ updateRatio: { every: 3 }, logger: memoryLogger().logger });
     await expectNoLeak(() => model.fit(data.xs, data.ys, fitArgs([monitor], 1)));
     expect(monitor.findings).toEqual([]);
     for (const layer of monitor.report().layers) {
       const ratios = layer.timeline.flatMap((p) => (p.updateRatio === undefined ? [] : [p.updateRatio]));
-      expect(ratios).toHaveLength(3); // snapshots at steps 2, 5 and 8
+      expect(ratios).toHaveLength(3); // measures at steps 2, 5 and 8
       for (const r of ratios) expect(r).toBeGreaterThan(1e-6);
     }
     disposeModel(model);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingMonitor, formatReport } from '../src/index.js';
+import { TrainingMonitor, formatReport } from '../src/node/index.js';
 import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
 import { disposeModel, expectNoLeak, injectNaN, memoryLogger, mlp } from './helpers/models.js';
 
@@ -88,16 +88,26 @@ describe('report', () => {
 });
 
 describe('the published package', () => {
-  it("is imported as 'tfjs-monitor' and serves the public API with type declarations", async () => {
+  const ROOT = [
+    'DEFAULT_WEIGHT_BOUNDS', 'InvalidOptionsError', 'MonitorSetupError', 'TrainingInstabilityError', 'TrainingMonitor',
+    'UnsupportedModelError', 'formatReport', 'inspectModel', 'inspectTensor', 'renderHtmlReport',
+  ];
+  const NODE_ONLY = [
+    'DEFAULT_STAGES', 'DurationError', 'FeatureInputError', 'FeatureSet', 'NODE_PLATFORM', 'PostgresStore', 'SqliteStore',
+    'StalenessTracker', 'StoreError', 'UnknownStageError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity',
+    'openFeatureLog', 'openStore', 'parseDuration', 'parseTolerances', 'readFeatureLog', 'stalenessRegistry',
+    'writeHtmlReport', 'writeJsonReport',
+  ];
+
+  it("is imported as 'tfjs-monitor' (in Node, the Node entry) and serves the public API with type declarations", async () => {
     const pkg = await import('tfjs-monitor');
-    expect(Object.keys(pkg).sort()).toEqual([
-      'DEFAULT_STAGES', 'DEFAULT_WEIGHT_BOUNDS', 'DurationError', 'FeatureInputError', 'FeatureSet',
-      'InvalidOptionsError', 'MonitorSetupError', 'PostgresStore', 'SqliteStore', 'StalenessTracker',
-      'StoreError', 'TrainingInstabilityError', 'TrainingMonitor', 'UnknownStageError',
-      'UnsupportedModelError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity',
-      'formatReport', 'inspectModel', 'inspectTensor', 'openFeatureLog', 'openStore', 'parseDuration',
-      'parseTolerances', 'readFeatureLog', 'renderHtmlReport', 'stalenessRegistry', 'writeHtmlReport',
-    ]);
+    expect(Object.keys(pkg).sort()).toEqual([...ROOT, ...NODE_ONLY].sort());
+    const node = await import('tfjs-monitor/node');
+    expect(Object.keys(node).sort()).toEqual(Object.keys(pkg).sort());
+    // Node's monitor is the browser-safe one with files added: one class hierarchy, one instanceof.
+    expect(new node.TrainingMonitor({ logger: memoryLogger().logger })).toBeInstanceOf((await import('../dist/index.js')).TrainingMonitor);
+    const browserRoot = await import('../dist/index.js');
+    expect(Object.keys(browserRoot).sort()).toEqual(ROOT);
     const { existsSync } = await import('node:fs');
     expect(existsSync(new URL('../dist/index.d.ts', import.meta.url))).toBe(true);
   });

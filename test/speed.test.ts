@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingMonitor, type MemoryGrowthFinding, type SpeedRegressionFinding } from '../src/index.js';
+import { TrainingMonitor, type MemoryGrowthFinding, type SpeedRegressionFinding } from '../src/node/index.js';
 import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
 import { disposeModel, expectNoLeak, memoryLogger, mlp } from './helpers/models.js';
 

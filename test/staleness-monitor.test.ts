@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StalenessTracker, TrainingMonitor } from '../src/index.js';
+import { StalenessTracker, TrainingMonitor } from '../src/node/index.js';
 import { loadMnist } from '../examples/lib/mnist.js';
 import { disposeModel, expectNoLeak, memoryLogger, mlp } from './helpers/models.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingInstabilityError, TrainingMonitor, type NonFiniteFinding, type WeightBoundFinding } from '../src/index.js';
+import { TrainingInstabilityError, TrainingMonitor, type NonFiniteFinding, type WeightBoundFinding } from '../src/node/index.js';
 import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
 import { disposeModel, expectNoLeak, memoryLogger, mlp } from './helpers/models.js';
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { writeHtmlReport } from '../report/html-report.js';
-import type { MonitorReport } from '../stability/monitor-report.js';
+import type { MonitorReport } from '../monitor/run-report.js';
+import { writeHtmlReport } from '../node/write-report.js';
 import type { ParityReport } from '../parity/check-parity.js';
 import type { StalenessReport } from '../staleness/staleness-report.js';
 import { UsageError, type Io } from './io.js';

@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { assertLayersModel } from '../tfjs/model-guard.js';
 import { inspectTensors, resolveStrategy, type InspectOptions } from './inspect-tensor.js';
-import { listWeights } from './model-weights.js';
+import { listWeights } from '../tfjs/model-weights.js';
 import type { TensorHealth } from './tensor-health.js';
 
 export interface WeightHealth extends TensorHealth {

@@ -1,14 +1,23 @@
 import { z } from 'zod';
 
+/** One bad field, as data: where it is (zod's path, and the same as text) and what is wrong. */
+export interface OptionProblem {
+  path: (string | number)[];
+  /** The path as text: `weightBounds[0].maxAbs`, or `(root)`. */
+  field: string;
+  message: string;
+}
+
 /** Options or input that do not fit the documented contract; the message names each bad field. */
 export class InvalidOptionsError extends Error {
   override name = 'InvalidOptionsError';
-  constructor(
-    message: string,
-    /** One line per problem, each starting with the field's path. */
-    readonly problems: string[],
-  ) {
+  /** One entry per problem. */
+  readonly problems: OptionProblem[];
+
+  /** `problems` may name fields by their path text alone (`'sampleRate'`). */
+  constructor(message: string, problems: readonly (OptionProblem | string)[]) {
     super(message);
+    this.problems = problems.map((p) => (typeof p === 'string' ? { path: [p], field: p, message } : p));
   }
 }
 
@@ -53,16 +62,16 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const field = formatPath(issue.path) || '(root)';
+  const problems = result.error.issues.flatMap((issue): OptionProblem[] => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
     if (issue.code === 'unrecognized_keys') {
       const allowed = Object.keys(objectAt(schema, issue.path)?.shape ?? {});
-      const prefix = issue.path.length ? `${field}.` : '';
-      return `${issue.keys.map((k) => prefix + k).join(', ')}: unknown option` +
-        (allowed.length ? ` (allowed: ${allowed.join(', ')})` : '');
+      const message = 'unknown option' + (allowed.length ? ` (allowed: ${allowed.join(', ')})` : '');
+      return issue.keys.map((key) => ({ path: [...path, key], field: formatPath([...path, key]), message }));
     }
     const got = 'input' in issue && issue.code !== 'custom' ? `, got ${describe(issue.input)}` : '';
-    return `${field}: ${issue.message}${got}`;
+    return [{ path, field: formatPath(path) || '(root)', message: `${issue.message}${got}` }];
   });
-  throw new InvalidOptionsError(`Invalid ${what}:\n  - ${problems.join("\n  - ")}`, problems);
+  const lines = problems.map((p) => `${p.field}: ${p.message}`);
+  throw new InvalidOptionsError(`Invalid ${what}:\n  - ${lines.join('\n  - ')}`, problems);
 }

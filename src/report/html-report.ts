@@ -1,12 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { describePosition } from '../core/findings.js';
+import type { Finding } from '../monitor/findings.js';
+import type { MonitorReport } from '../monitor/run-report.js';
 import type { ParityReport } from '../parity/check-parity.js';
 import { formatDuration } from '../staleness/duration.js';
 import type { StalenessReport } from '../staleness/staleness-report.js';
-import { describePosition, type Finding } from '../stability/findings.js';
-import type { MonitorReport } from '../stability/monitor-report.js';
 import { CHARTS_SCRIPT } from './charts-script.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
+import { UPLOT_CSS, UPLOT_SCRIPT } from './uplot-assets.generated.js';
 
 export interface HtmlReportInput {
   run: MonitorReport;
@@ -14,9 +14,6 @@ export interface HtmlReportInput {
   parity?: ParityReport;
   title?: string;
 }
-
-const require = createRequire(import.meta.url);
-const asset = (path: string) => readFileSync(require.resolve(path), 'utf8');
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1140px; padding: 0 20px 40px; color: #222; }
@@ -139,7 +136,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title>
-<style>${asset('uplot/dist/uPlot.min.css')}</style><style>${STYLE}</style></head>
+<style>${UPLOT_CSS}</style><style>${STYLE}</style></head>
 <body>
 <h1>${e(title)}</h1>
 <p><span class="status ${e(run.status)}">${e(run.status)}</span> <span class="muted">${e(run.epochs)} epoch(s), ${e(run.steps)} step(s), ${e(run.checks)} check(s), ${e(run.probes)} probe(s) · backend ${e(run.backend)} (${e(run.strategy)}) · ${e(run.startedAt)}${run.stoppedAt ? ` · stopped at ${e(describePosition(run.stoppedAt))}` : ''}</span></p>
@@ -150,13 +147,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 ${staleness.length ? `<section id="staleness"><h2>Staleness</h2>${stalenessSection(staleness)}</section>` : ''}
 ${input.parity ? `<section id="parity"><h2>Train/serve parity</h2>${paritySection(input.parity)}</section>` : ''}
 <script type="application/json" id="report-data">${jsonForScript({ run })}</script>
-<script>${asset('uplot/dist/uPlot.iife.min.js')}</script>
+<script>${UPLOT_SCRIPT}</script>
 <script>${CHARTS_SCRIPT}</script>
 </body></html>
 `;
-}
-
-/** Writes the report to `path`. */
-export function writeHtmlReport(path: string, input: HtmlReportInput): void {
-  writeFileSync(path, renderHtmlReport(input));
 }

@@ -18,14 +18,17 @@ function backendBytes(info: tf.MemoryInfo): number | undefined {
   return wasm?.HEAPU8 ? wasm.HEAPU8.byteLength : undefined;
 }
 
-/** Samples memory; the process figures only when `withProcess` (a syscall, so not every batch). */
-export function sampleMemory(step: number, withProcess: boolean): MemorySample {
+/** The process's own memory, where the platform has it (Node's `process.memoryUsage`). */
+export type ProcessMemory = () => { rss: number; heapUsed: number };
+
+/** Samples memory; the process figures only when `processMemory` is given (a syscall, so not every batch). */
+export function sampleMemory(step: number, processMemory: ProcessMemory | null): MemorySample {
   const info = tf.memory();
   const sample: MemorySample = { step, numTensors: info.numTensors, numBytes: info.numBytes };
   const bytes = backendBytes(info);
   if (bytes !== undefined) sample.backendBytes = bytes;
-  if (withProcess) {
-    const usage = process.memoryUsage();
+  if (processMemory) {
+    const usage = processMemory();
     sample.rss = usage.rss;
     sample.heapUsed = usage.heapUsed;
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTIONS } from '../stability/actions.js';
+import { ACTIONS } from '../core/actions.js';
 
 const action = z.enum(ACTIONS);
 const fraction = z.number().positive();

@@ -1,6 +1,6 @@
 import { BoundedSeries } from '../common/bounded-series.js';
 import { sustainedGrowth, type Growth } from './growth.js';
-import { mergeMemory, sampleMemory, type MemorySample } from './memory.js';
+import { mergeMemory, sampleMemory, type MemorySample, type ProcessMemory } from './memory.js';
 import type { ResolvedSpeedOptions } from './options.js';
 import { median, quantile } from './stats.js';
 import type { BaselineKey, EpochSpeed, SpeedSummary } from './summary.js';
@@ -13,7 +13,16 @@ export interface BatchTimePoint {
   maxMs: number;
 }
 
+/** The monitor's own time per batch: its hooks, checks and probes, measured directly. */
+export interface MonitorTime {
+  batches: number;
+  msPerBatch: { median: number | null; mean: number | null; p95: number | null };
+  /** Mean own time over mean step time (the training step, without the monitor). */
+  shareOfStep: number | null;
+}
+
 export interface SpeedReport extends SpeedSummary {
+  monitor: MonitorTime;
   /** Memory over training, bounded: merged points keep the peaks. */
   memorySeries: MemorySample[];
   batchTimeSeries: BatchTimePoint[];
@@ -30,6 +39,7 @@ export interface BatchGrowth {
  */
 export class SpeedRecorder {
   private readonly batchMs: number[] = [];
+  private readonly ownMs: number[] = [];
   private readonly examplesPerSecond: number[] = [];
   private readonly epochs: EpochSpeed[] = [];
   private readonly memory: BoundedSeries<MemorySample>;
@@ -48,6 +58,7 @@ export class SpeedRecorder {
   constructor(
     private readonly options: ResolvedSpeedOptions,
     seriesPoints: number,
+    private readonly processMemory: ProcessMemory | null = null,
   ) {
     this.memory = new BoundedSeries(seriesPoints, mergeMemory);
     this.batchTimes = new BoundedSeries(seriesPoints, (a, b) => {
@@ -83,7 +94,7 @@ export class SpeedRecorder {
     this.epochBatches++;
     this.epochExamples = size === undefined || this.epochExamples === null ? null : this.epochExamples + size;
 
-    const sample = sampleMemory(step, step % this.options.processMemoryEvery === 0);
+    const sample = sampleMemory(step, step % this.options.processMemoryEvery === 0 ? this.processMemory : null);
     this.memory.add(sample);
     this.peak = mergeMemory(this.peak, sample);
     this.last = sample;
@@ -99,6 +110,11 @@ export class SpeedRecorder {
       tensors: sustainedGrowth(this.recentTensors, this.options.leak.tensorsPerBatch),
       bytes: sustainedGrowth(this.recentBytes, this.options.leak.bytesPerBatch),
     };
+  }
+
+  /** Records the monitor's own time in one batch's hooks. */
+  ownTime(ms: number): void {
+    this.ownMs.push(ms);
   }
 
   /** Declares `count` more float32 scalars that tfjs keeps until training ends, so their growth is expected. */
@@ -140,7 +156,18 @@ export class SpeedRecorder {
     };
   }
 
+  private monitorTime(): MonitorTime {
+    const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);
+    const own = mean(this.ownMs);
+    const step = mean(this.batchMs);
+    return {
+      batches: this.ownMs.length,
+      msPerBatch: { median: median(this.ownMs), mean: own, p95: quantile(this.ownMs, 0.95) },
+      shareOfStep: own !== null && step ? own / step : null,
+    };
+  }
+
   report(key: BaselineKey): SpeedReport {
-    return { ...this.summary(key), memorySeries: this.memory.toArray(), batchTimeSeries: this.batchTimes.toArray() };
+    return { ...this.summary(key), monitor: this.monitorTime(), memorySeries: this.memory.toArray(), batchTimeSeries: this.batchTimes.toArray() };
   }
 }

@@ -1,3 +1,34 @@
+import { z } from 'zod';
+import { ACTIONS } from '../core/actions.js';
+import type { FindingBase } from '../core/findings.js';
+import { fmt } from '../core/format-number.js';
+
+/** `lossSpike` options. Spikes are always recorded in the report; a finding only when `action` is given. */
+export const lossSpikeOptions = z
+  .object({
+    /** Checks the mean and spread are taken over. Default 50. */
+    window: z.number().int().min(5).default(50),
+    /** How many standard deviations above the mean a spike is. Default 4. */
+    sigmas: z.number().positive().default(4),
+    /** How many times the mean a spike is, at least. Default 1.5. */
+    minRatio: z.number().min(1).default(1.5),
+    /** Default: none (recorded, not a finding). */
+    action: z.enum(ACTIONS).optional(),
+  })
+  .strict();
+
+/** The loss jumped far above its recent average: an early warning, before anything is non-finite. */
+export interface LossSpikeFinding extends FindingBase {
+  kind: 'loss-spike';
+  loss: number;
+  mean: number;
+  std: number;
+}
+
+export function describeSpike(loss: number, spike: { mean: number; std: number }, window: number): string {
+  return `the loss jumped to ${fmt(loss)}, against a mean of ${fmt(spike.mean)} ± ${fmt(spike.std)} over the last ${window} checks`;
+}
+
 /** A batch whose loss jumped far above its recent average, before anything is non-finite. */
 export interface LossSpike {
   step: number;

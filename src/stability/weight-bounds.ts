@@ -1,7 +1,73 @@
 import picomatch from 'picomatch';
-import type { WeightRef } from '../inspect/model-weights.js';
+import { z } from 'zod';
+import { ACTIONS } from '../core/actions.js';
+import type { FindingBase } from '../core/findings.js';
+import { fmt } from '../core/format-number.js';
 import type { TensorRange } from '../inspect/tensor-health.js';
-import type { ResolvedWeightBoundRule } from './options.js';
+
+const finiteNumber = z.number().refine(Number.isFinite, 'expected a finite number');
+
+/** One `weightBounds` rule. */
+export const weightBoundRule = z
+  .object({
+    /** Layer name, exact or glob (`dense_*`). Default: every layer. */
+    layer: z.string().min(1).optional(),
+    /** Weight name, exact or glob: `kernel` matches the part after the layer, `dense_1/kernel` the full name. Default: every weight. */
+    weight: z.string().min(1).optional(),
+    /** Smallest allowed value. No default. */
+    min: finiteNumber.optional(),
+    /** Largest allowed value. No default. */
+    max: finiteNumber.optional(),
+    /** Largest allowed |value|. No default. */
+    maxAbs: finiteNumber.refine((v) => v > 0, 'expected a number > 0').optional(),
+    /** Default 'warn'. */
+    action: z.enum(ACTIONS).default('warn'),
+  })
+  .strict()
+  .refine((r) => r.min !== undefined || r.max !== undefined || r.maxAbs !== undefined, {
+    message: 'a weight-bound rule needs at least one of min, max or maxAbs',
+  })
+  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
+    message: 'min must not be greater than max',
+  });
+
+export type WeightBoundRule = z.input<typeof weightBoundRule>;
+export type ResolvedWeightBoundRule = z.output<typeof weightBoundRule>;
+
+/**
+ * The default bound: |w| ≤ 1e4 for every weight but BatchNorm's moving variance (a statistic of
+ * the data, which is legitimately large on unnormalised inputs). Initialisers put weights well
+ * under 1, and trained weights of healthy models rarely pass 100; a weight past 1e4 means the
+ * updates are diverging, usually a few steps before the first Infinity. The action is 'warn',
+ * since a bound is a heuristic while NaN is a fact.
+ */
+export const DEFAULT_WEIGHT_BOUNDS: readonly ResolvedWeightBoundRule[] = Object.freeze([
+  { weight: '!moving_variance', maxAbs: 1e4, action: 'warn' },
+]);
+
+export interface WeightBoundFinding extends FindingBase {
+  kind: 'weight-bound';
+  layer: string;
+  weight: string;
+  bound: 'min' | 'max' | 'maxAbs';
+  observed: number;
+  limit: number;
+  /** Fraction of the weight's elements outside the bound when it was first breached. */
+  fractionOutOfBounds: number;
+  /** Index of the rule in `weightBounds`. */
+  rule: number;
+}
+
+/** The message of a breach, with the share of values outside the bound. */
+export function describeBreach(names: { layer: string; weight: string }, breach: BoundBreach, outside: number, size: number): string {
+  const fraction = size > 0 ? outside / size : 0;
+  const op = breach.bound === 'min' ? '<' : '>';
+  const name = breach.bound === 'maxAbs' ? 'max |w|' : breach.bound;
+  return (
+    `layer '${names.layer}', weight '${names.weight}': ${name} = ${fmt(breach.observed)} ${op} ${breach.bound} ${fmt(breach.limit)} ` +
+    `(${fmt(100 * fraction)}% of ${size} values out of bounds; rule weightBounds[${breach.rule}])`
+  );
+}
 
 export interface BoundBreach {
   rule: number;
@@ -32,7 +98,7 @@ export class WeightBounds {
 
   constructor(
     private readonly rules: readonly ResolvedWeightBoundRule[],
-    weights: readonly WeightRef[],
+    weights: readonly { layer: string; weight: string }[],
   ) {
     rules.forEach((rule, r) => {
       const layerMatches = matcher(rule.layer);

@@ -30,3 +30,23 @@ export function assertLayersModel(model: unknown, where: string): asserts model 
       `Graph models from tf.loadGraphModel cannot be trained and are not supported.`,
   );
 }
+
+/**
+ * Throws an actionable error unless `target` is a LayersModel, or a non-empty list or map of
+ * tf.Variable of the tfjs-core that tfjs-monitor imports.
+ */
+export function assertWatchTarget(target: unknown, isVariable: (v: unknown) => boolean): void {
+  if (target instanceof LayersModel) return;
+  if (looksLikeLayersModel(target)) assertLayersModel(target, 'monitor.watch');
+  const values = Array.isArray(target) ? target : target && typeof target === 'object' ? Object.values(target) : [];
+  const bad = values.findIndex((v) => !isVariable(v));
+  if (values.length > 0 && bad < 0) return;
+  const key = Array.isArray(target) ? `[${bad}]` : `.${Object.keys(target as object)[bad]}`;
+  throw new UnsupportedModelError(
+    values.length === 0
+      ? 'monitor.watch: expected a tfjs LayersModel, or a non-empty list or map of tf.Variable (from tf.variable()), got ' +
+          (Array.isArray(target) ? 'an empty list' : String(target === null ? 'null' : typeof target))
+      : `monitor.watch: target${key} is not a tf.Variable of the @tensorflow/tfjs-core that tfjs-monitor uses; ` +
+          'pass the variables the loop trains (tf.variable(...)), or the LayersModel.',
+  );
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FeatureInputError, checkParity, defineFeatures, openFeatureLog, parseTolerances } from '../../src/index.js';
+import { FeatureInputError, checkParity, defineFeatures, openFeatureLog, parseTolerances } from '../../src/node/index.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'tfjs-monitor-parity-'));
 

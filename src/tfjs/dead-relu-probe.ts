@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LayersModel, model as buildModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { MonitorSetupError } from './errors.js';
+import { MonitorSetupError } from '../core/errors.js';
 
 /** Dead-unit statistics of one ReLU layer on the probe batch. */
 export interface ReluStats {

@@ -1,6 +1,6 @@
 import { formatTable } from '../common/text-table.js';
-import { describePosition } from './findings.js';
-import type { MonitorReport } from './monitor-report.js';
+import { describePosition } from '../core/findings.js';
+import type { MonitorReport } from './run-report.js';
 
 function cell(v: number | undefined, scale = 1): string {
   if (v === undefined) return '-';

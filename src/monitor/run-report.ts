@@ -1,9 +1,10 @@
 import type { InspectStrategy } from '../inspect/read-values.js';
 import type { BaselineStatus } from '../speed/settle-baseline.js';
 import type { SpeedReport } from '../speed/speed-recorder.js';
-import type { Finding, TrainingPosition } from './findings.js';
+import type { TrainingPosition } from '../core/findings.js';
+import type { LossSpike } from '../stability/loss-spikes.js';
+import type { Finding } from './findings.js';
 import type { TimelinePoint } from './timeline.js';
-import type { LossSpike } from './loss-spikes.js';
 
 export type RunStatus = 'healthy' | 'warned' | 'stopped' | 'failed';
 

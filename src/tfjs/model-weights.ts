@@ -78,3 +78,28 @@ export function listLayers(model: LayersModel): LayerRef[] {
 export function listWeights(model: LayersModel): WeightRef[] {
   return listLayers(model).flatMap((l) => l.weights);
 }
+
+/** Plain variables of a custom loop: a list (named by `variable.name`) or a map (named by key). */
+export type VariableSet = readonly tf.Variable[] | Readonly<Record<string, tf.Variable>>;
+
+/**
+ * Plain variables as layers, so that the checks and the report treat them like a model's weights:
+ * `dense/kernel` and `dense/bias` form layer `dense`; a name without '/' is a layer of its own.
+ */
+export function variableLayers(variables: VariableSet): LayerRef[] {
+  const named: [string, tf.Variable][] = Array.isArray(variables)
+    ? variables.map((v) => [v.name, v] as [string, tf.Variable])
+    : Object.entries(variables as Record<string, tf.Variable>);
+  const layers = new Map<string, LayerRef>();
+  for (const [name, variable] of named) {
+    const layerName = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : name;
+    let ref = layers.get(layerName);
+    if (!ref) {
+      const layer: LayerLike = { name: layerName, trainable: true, weights: [], getClassName: () => 'Variable' };
+      ref = { name: layerName, className: 'Variable', weights: [], layer };
+      layers.set(layerName, ref);
+    }
+    ref.weights.push({ layer: layerName, weight: name, trainable: variable.trainable, read: () => variable });
+  }
+  return [...layers.values()];
+}

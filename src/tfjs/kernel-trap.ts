@@ -1,21 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelFault } from '../stability/non-finite.js';
 
-/** The first kernel run whose output held NaN or Infinity. */
-export interface KernelFault {
-  kernel: string;
-  /** 'backward' when it ran while tfjs back-propagated gradients. */
-  pass: 'forward' | 'backward';
-  /** The layer class whose `call` was on the stack (forward pass), e.g. 'Dense'; null when none. */
-  layerClass: string | null;
-  /**
-   * Whether every input was finite: true means this kernel *produced* the NaN/Infinity; false
-   * means it only passed on a bad input.
-   */
-  inputsFinite: boolean;
-  nanCount: number;
-  infCount: number;
-  size: number;
-}
+export type { KernelFault };
+
+/** A wrapped kernel function carries the config it wraps, so a trap never mistakes a trap for an original. */
+const ORIGINAL = Symbol.for('tfjs-monitor.original-kernel');
+type Wrapped = tf.KernelFunc & { [ORIGINAL]?: tf.KernelConfig };
+
+/** The trap in force per backend, process-wide (shared by every copy of this package through a global). */
+const ACTIVE_KEY = Symbol.for('tfjs-monitor.active-kernel-traps');
+const globals = globalThis as { [ACTIVE_KEY]?: Map<string, KernelTrap> };
+const active = (globals[ACTIVE_KEY] ??= new Map<string, KernelTrap>());
 
 interface TensorInfoLike {
   dataId: object;
@@ -41,6 +36,20 @@ function count(backend: BackendLike, t: TensorInfoLike): { nan: number; inf: num
   return { nan, inf, size: values.length };
 }
 
+/**
+ * The current stack, deep enough to reach the layer's `call`: V8 keeps 10 frames by default, and
+ * a `tf.tidy` inside a layer (or a fused kernel of Dense) pushes `call` past them.
+ */
+function deepStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+  try {
+    return new Error().stack ?? '';
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The layer class and pass from a stack trace: `Dense.call` frames, tfjs's backprop frames. */
 function fromStack(stack: string): { pass: KernelFault['pass']; layerClass: string | null } {
   const pass = /backpropagateGradients|gradients?\b.*tape/i.test(stack) || /\bbackprop/i.test(stack) ? 'backward' : 'forward';
@@ -52,18 +61,25 @@ function fromStack(stack: string): { pass: KernelFault['pass']; layerClass: stri
  * Wraps every kernel of a backend, through tfjs's public kernel registry, to read each output as
  * it is produced and remember the first one holding NaN or Infinity, with whether its inputs were
  * finite. Reading every output costs time (a few % on cpu, more on wasm): for debugging runs.
- * `uninstall` puts the original kernels back, exactly as they were.
+ * `uninstall` puts the original kernels back, exactly as they were. A trap left installed (by a
+ * fit that tfjs aborted) is removed before a new one goes in, and by `KernelTrap.restoreAll()`.
  */
 export class KernelTrap {
   private firstFault: KernelFault | null = null;
   private readonly originals: tf.KernelConfig[];
+  private installed = true;
 
   private constructor(readonly backendName: string) {
-    this.originals = tf.getKernelsForBackend(backendName);
+    active.get(backendName)?.uninstall();
+    // Kernels that are still wrapped (by a trap from another copy of tfjs-monitor) give their original back.
+    this.originals = tf.getKernelsForBackend(backendName).map((k) => (k.kernelFunc as Wrapped)[ORIGINAL] ?? k);
+    active.set(backendName, this);
     try {
       for (const original of this.originals) {
         tf.unregisterKernel(original.kernelName, backendName);
-        tf.registerKernel({ ...original, kernelFunc: (args) => this.run(original, args) });
+        const wrapped: Wrapped = (args) => this.run(original, args);
+        wrapped[ORIGINAL] = original;
+        tf.registerKernel({ ...original, kernelFunc: wrapped });
       }
     } catch (e) {
       this.uninstall();
@@ -73,6 +89,11 @@ export class KernelTrap {
 
   static install(backendName: string = tf.getBackend()): KernelTrap {
     return new KernelTrap(backendName);
+  }
+
+  /** Removes every trap still installed, on any backend. */
+  static restoreAll(): void {
+    for (const trap of [...active.values()]) trap.uninstall();
   }
 
   get fault(): KernelFault | null {
@@ -104,11 +125,14 @@ export class KernelTrap {
       const c = count(backend, t);
       return c.nan + c.inf === 0;
     });
-    this.firstFault = { kernel: original.kernelName, ...fromStack(new Error().stack ?? ''), inputsFinite, nanCount: nan, infCount: inf, size };
+    this.firstFault = { kernel: original.kernelName, ...fromStack(deepStack()), inputsFinite, nanCount: nan, infCount: inf, size };
     return out;
   }
 
   uninstall(): void {
+    if (!this.installed) return;
+    this.installed = false;
+    if (active.get(this.backendName) === this) active.delete(this.backendName);
     for (const original of this.originals) {
       try {
         tf.unregisterKernel(original.kernelName, this.backendName);

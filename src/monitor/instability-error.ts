@@ -1,4 +1,5 @@
-import { describePosition, type Finding } from './findings.js';
+import { describePosition } from '../core/findings.js';
+import type { Finding } from './findings.js';
 
 const ADVICE: Record<Finding['kind'], string> = {
   'non-finite':
@@ -28,8 +29,8 @@ const ADVICE: Record<Finding['kind'], string> = {
 };
 
 /**
- * Thrown by `model.fit` (and `monitor.assertHealthy()`) when training became unstable.
- * `findings` holds every finding of the run, the first failing one first.
+ * Thrown by `model.fit`, by a custom loop's `step`, and by `monitor.assertHealthy()` when
+ * training became unstable. `findings` holds every finding of the run, the first failing one first.
  */
 export class TrainingInstabilityError extends Error {
   override name = 'TrainingInstabilityError';
@@ -45,9 +46,4 @@ export class TrainingInstabilityError extends Error {
     );
     this.findings = findings;
   }
-}
-
-/** The monitor was used in a way tfjs cannot serve (wrapped as a plain callback, bad probe…). */
-export class MonitorSetupError extends Error {
-  override name = 'MonitorSetupError';
 }

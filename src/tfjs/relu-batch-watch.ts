@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerRef } from '../inspect/model-weights.js';
 import { isChannelsFirst, reluActivation, type ReluStats } from './dead-relu-probe.js';
+import type { LayerRef } from './model-weights.js';
 
 type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+
+/** Watches still installed, process-wide: a fit that tfjs aborted leaves its wraps for the next one to remove. */
+const ACTIVE_KEY = Symbol.for('tfjs-monitor.active-relu-watches');
+const globals = globalThis as { [ACTIVE_KEY]?: Set<{ uninstall(): void }> };
+const active = (globals[ACTIVE_KEY] ??= new Set());
 
 interface Watched {
   ref: LayerRef;
@@ -28,7 +33,13 @@ export class TrainingBatchRelu {
 
   private constructor(private readonly watched: Watched[]) {}
 
+  /** Gives every wrapped layer its own `call` back, whichever run wrapped it. */
+  static restoreAll(): void {
+    for (const watch of [...active]) watch.uninstall();
+  }
+
   static install(layers: readonly LayerRef[]): TrainingBatchRelu | null {
+    TrainingBatchRelu.restoreAll();
     const watched: Watched[] = [];
     for (const ref of layers) {
       const layer = ref.layer as unknown as Watched['layer'] & Parameters<typeof reluActivation>[0];
@@ -60,7 +71,10 @@ export class TrainingBatchRelu {
       };
       watched.push(w);
     }
-    return watched.length ? new TrainingBatchRelu(watched) : null;
+    if (watched.length === 0) return null;
+    const watch = new TrainingBatchRelu(watched);
+    active.add(watch);
+    return watch;
   }
 
   get layers(): object[] {
@@ -94,7 +108,8 @@ export class TrainingBatchRelu {
     return stats;
   }
 
-  private reset(): void {
+  /** Drops what was gathered since the last measure (e.g. activations of a batch that held NaN). */
+  reset(): void {
     for (const w of this.watched) {
       w.maxPerUnit?.dispose();
       w.zeros?.dispose();
@@ -105,6 +120,7 @@ export class TrainingBatchRelu {
   }
 
   uninstall(): void {
+    if (!active.delete(this)) return;
     this.reset();
     for (const w of this.watched) {
       if (w.hadOwnCall) w.layer.call = w.original;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { WeightRef } from '../inspect/model-weights.js';
+import type { WeightRef } from './model-weights.js';
 
 /**
  * A copy of every weight at one step: what `rollback-and-stop` restores, and what update ratios
@@ -21,16 +21,16 @@ export class WeightSnapshot {
   }
 
   /**
-   * Per group of weights (a layer), ‖W − snapshot‖ / ‖W‖ over all of them, in one read-back.
-   * `groups` lists weight indices; a group with ‖W‖ = 0 gets 0.
+   * Per group of weights (a layer): ‖W − snapshot‖ and ‖snapshot‖ over all of them (the size of
+   * the change and of the weights before it), in one read-back. `groups` lists weight indices.
    */
-  async updateRatios(weights: readonly WeightRef[], groups: readonly number[][]): Promise<number[]> {
+  async changeNorms(weights: readonly WeightRef[], groups: readonly number[][]): Promise<{ delta: number; before: number }[]> {
     const packed = tf.tidy(() =>
       tf.stack(
         groups.flatMap((group) => {
           const sums = group.map((i) => {
-            const w = weights[i]!.read();
-            return [tf.sum(tf.square(tf.sub(w, this.copies[i]!))), tf.sum(tf.square(w))] as const;
+            const before = this.copies[i]!;
+            return [tf.sum(tf.square(tf.sub(weights[i]!.read(), before))), tf.sum(tf.square(before))] as const;
           });
           return [tf.addN(sums.map((s) => s[0])), tf.addN(sums.map((s) => s[1]))];
         }),
@@ -38,7 +38,7 @@ export class WeightSnapshot {
     );
     try {
       const v = (await packed.data()) as Float32Array;
-      return groups.map((_, g) => (v[2 * g + 1]! > 0 ? Math.sqrt(v[2 * g]! / v[2 * g + 1]!) : 0));
+      return groups.map((_, g) => ({ delta: Math.sqrt(v[2 * g]!), before: Math.sqrt(v[2 * g + 1]!) }));
     } finally {
       packed.dispose();
     }

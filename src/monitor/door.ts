@@ -1,0 +1,35 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Logger } from '../core/logger.js';
+import type { ProcessMemory } from '../speed/memory.js';
+import type { ResolvedSpeedOptions } from '../speed/options.js';
+import type { BaselineStatus } from '../speed/settle-baseline.js';
+import type { SpeedSummary } from '../speed/summary.js';
+import type { LayerRef, WeightRef } from '../tfjs/model-weights.js';
+
+/** Reads and writes speed baselines: files, so only where the platform has them (tfjs-monitor/node). */
+export interface BaselineHandler {
+  /** Throws when the file is corrupt: reported before hours of training, not at the end. */
+  check(path: string): void;
+  settle(options: NonNullable<ResolvedSpeedOptions['baseline']>, summary: SpeedSummary, unhealthy: string | null, logger: Logger): BaselineStatus;
+}
+
+/** What a platform gives the monitor beyond tfjs: baseline files and the process's memory (Node). */
+export interface Platform {
+  baselines: BaselineHandler | null;
+  processMemory: ProcessMemory | null;
+}
+
+/** What one way in (the fit callback, the loop hook) gives a run. */
+export interface Door extends Platform {
+  logger: Logger;
+  /** Asks training to stop after the current batch. */
+  requestStop(): void;
+}
+
+/** What is watched: a model's layers and weights, or plain variables grouped as layers. */
+export interface Target {
+  layers: LayerRef[];
+  weights: WeightRef[];
+  /** The model, when there is one: dead-ReLU probes and on-detect replays need it. */
+  model: LayersModel | null;
+}

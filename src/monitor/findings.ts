@@ -1,0 +1,17 @@
+import type { MemoryGrowthFinding, SpeedRegressionFinding } from '../speed/findings.js';
+import type { DeadReluFinding } from '../stability/dead-relu.js';
+import type { LossSpikeFinding } from '../stability/loss-spikes.js';
+import type { NonFiniteFinding } from '../stability/non-finite.js';
+import type { UpdateRatioFinding } from '../stability/update-ratio.js';
+import type { WeightBoundFinding } from '../stability/weight-bounds.js';
+
+/** Every finding the training monitor raises. */
+export type Finding =
+  | NonFiniteFinding
+  | WeightBoundFinding
+  | DeadReluFinding
+  | MemoryGrowthFinding
+  | SpeedRegressionFinding
+  | UpdateRatioFinding
+  | LossSpikeFinding;
+export type FindingKind = Finding['kind'];

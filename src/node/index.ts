@@ -1,0 +1,20 @@
+// tfjs-monitor for Node: everything the package root has, with the monitor's Node additions
+// (baseline files, process memory, reports written to files), the staleness stores and the
+// train/serve parity logs. `import … from 'tfjs-monitor'` in Node resolves here too.
+export * from '../index.js';
+export { TrainingMonitor, NODE_PLATFORM } from './training-monitor.js';
+export { writeHtmlReport, writeJsonReport } from './write-report.js';
+export { StalenessTracker, type StageRecord, type StalenessQuery } from '../staleness/tracker.js';
+export type { StalenessReport, StalledStageFinding, StageStatus, VersionProgress } from '../staleness/staleness-report.js';
+export { DEFAULT_STAGES, UnknownStageError } from '../staleness/pipeline.js';
+export { DurationError, parseDuration } from '../staleness/duration.js';
+export { StoreError, type StageStore, type StageEvent, type RecordOutcome } from '../staleness/store.js';
+export { SqliteStore } from '../staleness/sqlite-store.js';
+export { PostgresStore } from '../staleness/postgres-store.js';
+export { openStore } from '../staleness/open-store.js';
+export { alertingRules, stalenessRegistry } from '../staleness/prometheus.js';
+export { defineFeatures, FeatureSet, FeatureInputError, type FeatureDefinition, type Features, type FeatureValue } from '../parity/feature-set.js';
+export { openFeatureLog, readFeatureLog, type FeatureLogWriter, type FeatureLogRecord } from '../parity/feature-log.js';
+export { checkParity, type ParityReport, type ParityOptions, type FeatureSkew, type InvariantFinding } from '../parity/check-parity.js';
+export { parseTolerances, type Tolerance } from '../parity/tolerance.js';
+export { formatParity } from '../parity/format-parity.js';

@@ -1,0 +1,39 @@
+import type { Platform } from '../monitor/door.js';
+import type { TrainingMonitorOptions } from '../monitor/options.js';
+import { TrainingMonitor as CoreTrainingMonitor } from '../monitor/training-monitor.js';
+import type { HtmlReportInput } from '../report/html-report.js';
+import { readBaselineFile } from '../speed/baseline-file.js';
+import { settleBaseline } from '../speed/settle-baseline.js';
+import { writeHtmlReport, writeJsonReport } from './write-report.js';
+
+/** Node's additions: speed baselines in JSON files, and the process's RSS and heap. */
+export const NODE_PLATFORM: Platform = {
+  baselines: {
+    check: (path) => void readBaselineFile(path, { missingIsEmpty: true }),
+    settle: settleBaseline,
+  },
+  processMemory: () => {
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rss, heapUsed };
+  },
+};
+
+/**
+ * The training monitor with what Node adds: speed baselines kept in files, process memory in the
+ * speed figures, and reports written to files. Everything else is the same monitor as in a browser.
+ */
+export class TrainingMonitor extends CoreTrainingMonitor {
+  constructor(options: TrainingMonitorOptions = {}) {
+    super(options, NODE_PLATFORM);
+  }
+
+  /** Writes the report as one self-contained HTML file, with the staleness and parity reports when given. */
+  writeReport(path: string, extra: Omit<HtmlReportInput, 'run'> = {}): void {
+    writeHtmlReport(path, { ...extra, run: this.report() });
+  }
+
+  /** Writes `report()` as JSON, e.g. for `tfjs-monitor report`, `speed compare` or `speed record`. */
+  saveReport(path: string): void {
+    writeJsonReport(path, this.report());
+  }
+}
