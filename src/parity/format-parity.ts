@@ -1,7 +1,13 @@
 import { formatTable } from '../common/text-table.js';
 import type { ParityReport } from './check-parity.js';
 
-const show = (v: unknown) => (v === null ? 'missing' : JSON.stringify(v));
+import type { FeatureValue } from './feature-set.js';
+
+/** A value on one line: NaN and ±Infinity by name (JSON would print null). */
+function show(v: FeatureValue | null): string {
+  if (v === null) return 'missing';
+  return Array.isArray(v) ? `[${v.map(String).join(',')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
 
 /** The parity report as text: the summary the ML Test Score asks for first, then the detail. */
 export function formatParity(r: ParityReport): string {

@@ -35,7 +35,8 @@ export function parseTolerances(text: string): Record<string, Tolerance> {
 
 function close(a: number, b: number, t: Tolerance | undefined): boolean {
   if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return true;
-  if (!t) return false;
+  // Past here a non-finite value differs from the other: |∞ − x| ≤ rel · ∞ must not make it a match.
+  if (!t || !Number.isFinite(a) || !Number.isFinite(b)) return false;
   return Math.abs(a - b) <= Math.max(t.abs ?? 0, (t.rel ?? 0) * Math.max(Math.abs(a), Math.abs(b)));
 }
 
