@@ -158,7 +158,7 @@ describe('the JSON-lines log on disk', () => {
     expect([records.length, bad]).toEqual([2, []]);
   });
 
-  it('a directory given as a log is bad input naming it (exit 2)', async () => {
+  it('a directory or a missing file given as a log is bad input naming it (exit 2)', async () => {
     const d = dir();
     const { training, serving } = await logs(3);
     for (const name of ['logs.jsonl', 'logs.db']) {
@@ -168,5 +168,7 @@ describe('the JSON-lines log on disk', () => {
       expect(await cli(path, serving)).toMatchObject({ code: 2, stderr: expect.stringContaining(`feature log ${path} is a directory`) });
       expect(await cli(training, path)).toMatchObject({ code: 2, stderr: expect.stringContaining(`feature log ${path} is a directory`) });
     }
+    const missing = join(d, 'missing.jsonl');
+    expect(await cli(training, missing)).toMatchObject({ code: 2, stderr: expect.stringContaining(`feature log ${missing} does not exist`) });
   });
 });
