@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkParity } from '../parity/check-parity.js';
 import { formatParity } from '../parity/format-parity.js';
+import { nonFiniteReplacer } from '../parity/log-record.js';
 import { parseTolerances } from '../parity/tolerance.js';
 import { UsageError, type Io } from './io.js';
 
@@ -34,6 +35,7 @@ export async function parity(args: string[], io: Io): Promise<number> {
     ...(maxMismatchRate !== undefined ? { maxMismatchRate } : {}),
     ...(maxViolationRateIncrease !== undefined ? { maxViolationRateIncrease } : {}),
   });
-  io.out(values.json ? JSON.stringify(report, null, 2) : formatParity(report));
+  // NaN and ±Infinity as the logs write them: JSON's null would read as "missing".
+  io.out(values.json ? JSON.stringify(report, nonFiniteReplacer, 2) : formatParity(report));
   return report.ok ? 0 : 1;
 }

@@ -16,5 +16,6 @@ export { alertingRules, stalenessRegistry } from '../staleness/prometheus.js';
 export { defineFeatures, FeatureSet, FeatureInputError, type FeatureDefinition, type Features, type FeatureValue } from '../parity/feature-set.js';
 export { openFeatureLog, readFeatureLog, type FeatureLogWriter, type FeatureLogRecord } from '../parity/feature-log.js';
 export { checkParity, type ParityReport, type ParityOptions, type FeatureSkew, type InvariantFinding } from '../parity/check-parity.js';
-export { parseTolerances, type Tolerance } from '../parity/tolerance.js';
+export { parseTolerances, type Tolerance, type Tolerances } from '../parity/tolerance.js';
+export type { ValueExample, Cut } from '../parity/cut.js';
 export { formatParity } from '../parity/format-parity.js';

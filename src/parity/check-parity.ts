@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { InvalidOptionsError, parseOptions } from '../options/validate.js';
+import { example } from './cut.js';
 import { readFeatureLog, type FeatureLogRecord } from './feature-log.js';
-import type { FeatureValue } from './feature-set.js';
-import { valuesMatch, type Tolerance } from './tolerance.js';
+import { count, invariantFindings, malformed, side, type FeatureSkew, type ParityReport, type SideSummary } from './parity-report.js';
+import { toleranceMap, valuesMatch, type Tolerances } from './tolerance.js';
+
+export type { FeatureSkew, InvariantFinding, ParityReport, SideSummary } from './parity-report.js';
 
 const SAMPLES = 5;
 
 const parityOptions = z
   .object({
-    /** Per feature: `{ abs?, rel? }`. Features not named are compared exactly. */
-    tolerance: z.record(z.string(), z.object({ abs: z.number().nonnegative().optional(), rel: z.number().nonnegative().optional() }).strict()).default({}),
+    /** Per feature: `{ abs?, rel? }`. Features not named are compared exactly. Checked by toleranceMap. */
+    tolerance: z.unknown().optional(),
     /** A feature is skewed when its mismatch rate over joined examples is above this. */
     maxMismatchRate: z.number().min(0).max(1).default(0),
     /**
@@ -20,85 +23,7 @@ const parityOptions = z
     maxViolationRateIncrease: z.number().min(0).max(1).default(0.01),
   })
   .strict();
-export type ParityOptions = z.input<typeof parityOptions>;
-
-export interface FeatureSkew {
-  feature: string;
-  /** Joined examples with the feature on the training side (base) and on the serving side (test). */
-  base: number;
-  test: number;
-  match: number;
-  mismatch: number;
-  /** Joined examples where only one side has the feature. */
-  baseOnly: number;
-  testOnly: number;
-  mismatchRate: number;
-  skewed: boolean;
-  /** A few mismatching examples with both values. */
-  examples: { id: string; training: FeatureValue | null; serving: FeatureValue | null }[];
-}
-
-export interface SideSummary {
-  path: string;
-  records: number;
-  malformed: { count: number; lines: { line: number; error: string }[] };
-  duplicateIds: number;
-  fingerprints: Record<string, number>;
-  /** Data invariants: records that broke the input schema, and per field. */
-  violations: { records: number; rate: number; fields: Record<string, number> };
-}
-
-export interface InvariantFinding {
-  kind: 'invariant-violation';
-  field: string | null;
-  trainingRate: number;
-  servingRate: number;
-  message: string;
-}
-
-export interface ParityReport {
-  training: SideSummary;
-  serving: SideSummary;
-  /** Neither log has a usable record: nothing was compared, which is not "no skew". */
-  empty: boolean;
-  ids: {
-    joined: number;
-    trainingOnly: number;
-    servingOnly: number;
-    sampleTrainingOnly: string[];
-    sampleServingOnly: string[];
-  };
-  /** Served examples computed by a definition other than the one(s) training used. */
-  fingerprintMismatches: { records: number; servingFingerprints: string[]; trainingFingerprints: string[] };
-  features: FeatureSkew[];
-  summary: {
-    /** The number of features that exhibit skew. */
-    skewedFeatures: number;
-    /** For each skewed feature, the number of examples exhibiting skew. */
-    examplesPerSkewedFeature: Record<string, number>;
-  };
-  invariants: InvariantFinding[];
-  /** Whether anything is past its threshold: skew, fingerprint mismatch, invariant finding, or an empty log. */
-  ok: boolean;
-}
-
-function side(path: string): SideSummary {
-  return { path, records: 0, malformed: { count: 0, lines: [] }, duplicateIds: 0, fingerprints: {}, violations: { records: 0, rate: 0, fields: {} } };
-}
-
-function count(summary: SideSummary, r: FeatureLogRecord): void {
-  summary.records++;
-  summary.fingerprints[r.fp] = (summary.fingerprints[r.fp] ?? 0) + 1;
-  if (r.violations.length) {
-    summary.violations.records++;
-    for (const f of r.violations) summary.violations.fields[f] = (summary.violations.fields[f] ?? 0) + 1;
-  }
-}
-
-function malformed(summary: SideSummary, line: number, error: string): void {
-  summary.malformed.count++;
-  if (summary.malformed.lines.length < 20) summary.malformed.lines.push({ line, error });
-}
+export type ParityOptions = Omit<z.input<typeof parityOptions>, 'tolerance'> & { tolerance?: Tolerances };
 
 /** A log's well-formed records; malformed lines are counted in `summary`, valid ones tallied. */
 async function* records(path: string, summary: SideSummary): AsyncGenerator<FeatureLogRecord> {
@@ -121,6 +46,7 @@ async function* records(path: string, summary: SideSummary): AsyncGenerator<Feat
  */
 export async function checkParity(trainingLog: string, servingLog: string, options: ParityOptions = {}): Promise<ParityReport> {
   const opts = parseOptions(parityOptions, options, 'parity options');
+  const tolerance = toleranceMap(opts.tolerance);
   const training = side(trainingLog);
   const serving = side(servingLog);
 
@@ -132,7 +58,7 @@ export async function checkParity(trainingLog: string, servingLog: string, optio
 
   const featureNames = new Set<string>();
   for (const r of base.values()) for (const f of Object.keys(r.features ?? {})) featureNames.add(f);
-  const unknown = Object.keys(opts.tolerance).filter((f) => !featureNames.has(f));
+  const unknown = [...tolerance.keys()].filter((f) => !featureNames.has(f));
   if (unknown.length && featureNames.size) {
     throw new InvalidOptionsError(
       `tolerance names feature(s) not in the training log: ${unknown.join(', ')}; its features are: ${[...featureNames].sort().join(', ')}`,
@@ -182,13 +108,13 @@ export async function checkParity(trainingLog: string, servingLog: string, optio
       if (a === undefined || b === undefined) {
         if (a === undefined) s.testOnly++;
         else s.baseOnly++;
-        if (s.examples.length < SAMPLES) s.examples.push({ id: r.id, training: a ?? null, serving: b ?? null });
+        if (s.examples.length < SAMPLES) s.examples.push(example(r.id, a ?? null, b ?? null, tolerance.get(f)));
         continue;
       }
-      if (valuesMatch(a, b, opts.tolerance[f] as Tolerance | undefined)) s.match++;
+      if (valuesMatch(a, b, tolerance.get(f))) s.match++;
       else {
         s.mismatch++;
-        if (s.examples.length < SAMPLES) s.examples.push({ id: r.id, training: a, serving: b });
+        if (s.examples.length < SAMPLES) s.examples.push(example(r.id, a, b, tolerance.get(f)));
       }
     }
   }
@@ -204,26 +130,7 @@ export async function checkParity(trainingLog: string, servingLog: string, optio
   }
   const skewed = features.filter((s) => s.skewed);
 
-  for (const summary of [training, serving]) summary.violations.rate = summary.records ? summary.violations.records / summary.records : 0;
-  const invariants: InvariantFinding[] = [];
-  const judge = (field: string | null, tRate: number, sRate: number) => {
-    if (sRate - tRate <= opts.maxViolationRateIncrease) return;
-    const what = field ? `field ${field}` : 'the input schema';
-    invariants.push({
-      kind: 'invariant-violation',
-      field,
-      trainingRate: tRate,
-      servingRate: sRate,
-      message: `${what} is broken by ${(100 * sRate).toFixed(2)}% of served examples against ${(100 * tRate).toFixed(2)}% in training`,
-    });
-  };
-  if (serving.records) {
-    judge(null, training.violations.rate, serving.violations.rate);
-    for (const field of Object.keys(serving.violations.fields).sort()) {
-      const t = training.records ? (training.violations.fields[field] ?? 0) / training.records : 0;
-      judge(field, t, serving.violations.fields[field]! / serving.records);
-    }
-  }
+  const invariants = invariantFindings(training, serving, opts.maxViolationRateIncrease);
 
   const empty = training.records === 0 || serving.records === 0;
   return {

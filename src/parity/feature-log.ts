@@ -1,33 +1,10 @@
-import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { z } from 'zod';
 import { missingPeer, StoreError } from '../staleness/store.js';
-import type { Features } from './feature-set.js';
+import { readLines, MAX_LINE_CHARS } from './log-lines.js';
+import { parseRecord, serializeRecord, type FeatureLogRecord, type LogEntry } from './log-record.js';
 
-/** One logged example. `features` is null when the raw example broke the schema (`violations`). */
-export interface FeatureLogRecord {
-  side: 'training' | 'serving';
-  id: string;
-  /** The fingerprint of the feature definition that computed it. */
-  fp: string;
-  /** ms since the epoch */
-  ts: number;
-  features: Features | null;
-  violations: string[];
-  raw?: unknown;
-}
-
-const featureValue = z.union([z.number(), z.string(), z.boolean(), z.array(z.number())]);
-const record = z.object({
-  side: z.enum(['training', 'serving']),
-  id: z.string().min(1),
-  fp: z.string(),
-  ts: z.number(),
-  features: z.record(z.string(), featureValue).nullable(),
-  violations: z.array(z.string()),
-  raw: z.unknown().optional(),
-});
+export type { FeatureLogRecord, LogEntry } from './log-record.js';
 
 /** Where feature records are appended: a JSON-lines file, or a SQLite file (`.db`, `.sqlite`). */
 export interface FeatureLogWriter {
@@ -38,6 +15,24 @@ export interface FeatureLogWriter {
 
 const isSqlite = (path: string) => /\.(db|sqlite3?)$/i.test(path);
 
+/** For appending and reading the last byte; a log the user may write but not read is only appended to. */
+function openAppend(path: string): number {
+  try {
+    return openSync(path, 'a+');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EACCES') throw e;
+    return openSync(path, 'a');
+  }
+}
+
+function readLastByte(fd: number, into: Buffer, size: number): boolean {
+  try {
+    return readSync(fd, into, 0, 1, size - 1) === 1;
+  } catch {
+    return false; // opened write-only (see openAppend)
+  }
+}
+
 /**
  * A JSON-lines log. Each record is one `write` of one line to a file opened for appending, so
  * earlier lines are never rewritten, and a crash can cost at most the line being written, which
@@ -46,14 +41,22 @@ const isSqlite = (path: string) => /\.(db|sqlite3?)$/i.test(path);
 class JsonlWriter implements FeatureLogWriter {
   private readonly fd: number;
   constructor(readonly where: string) {
+    let fd: number | undefined;
     try {
-      this.fd = openSync(where, 'a');
+      fd = openAppend(where);
+      // A last line without its newline is a write torn by a crash: start on a fresh line, or the
+      // first record appended would be glued to it and lost with it.
+      const { size } = fstatSync(fd);
+      const last = Buffer.alloc(1);
+      if (size > 0 && readLastByte(fd, last, size) && last[0] !== 0x0a) writeSync(fd, '\n');
     } catch (e) {
+      if (fd !== undefined) closeSync(fd);
       throw new StoreError(`cannot open feature log ${where} for appending: ${(e as Error).message}`);
     }
+    this.fd = fd;
   }
   append(r: FeatureLogRecord): void {
-    writeSync(this.fd, JSON.stringify(r) + '\n');
+    writeSync(this.fd, serializeRecord(r) + '\n');
   }
   close(): void {
     closeSync(this.fd);
@@ -91,7 +94,7 @@ class SqliteWriter implements FeatureLogWriter {
     this.insert = db.prepare('INSERT INTO feature_log (record) VALUES (?)');
   }
   append(r: FeatureLogRecord): void {
-    this.insert.run(JSON.stringify(r));
+    this.insert.run(serializeRecord(r));
   }
   close(): void {
     this.db.close();
@@ -103,48 +106,16 @@ export async function openFeatureLog(path: string): Promise<FeatureLogWriter> {
   return isSqlite(path) ? new SqliteWriter(openDb(await sqlite(), path), path) : new JsonlWriter(path);
 }
 
-export type LogEntry = { line: number; record: FeatureLogRecord } | { line: number; error: string };
-
-function isFeatureValue(v: unknown): boolean {
-  const t = typeof v;
-  if (t === 'number' || t === 'string' || t === 'boolean') return true;
-  if (!Array.isArray(v)) return false;
-  for (const x of v) if (typeof x !== 'number') return false;
-  return true;
-}
-
-/** The schema's check, written out for the million-line path; zod then explains any failure. */
-function looksValid(r: Record<string, unknown>): boolean {
-  if ((r['side'] !== 'training' && r['side'] !== 'serving') || typeof r['id'] !== 'string' || r['id'] === '') return false;
-  if (typeof r['fp'] !== 'string' || typeof r['ts'] !== 'number') return false;
-  const violations = r['violations'];
-  if (!Array.isArray(violations) || !violations.every((v) => typeof v === 'string')) return false;
-  const features = r['features'];
-  if (features === null) return true;
-  if (typeof features !== 'object' || Array.isArray(features)) return false;
-  for (const key in features) if (!isFeatureValue((features as Record<string, unknown>)[key])) return false;
-  return true;
-}
-
-function parse(line: number, text: string): LogEntry {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return { line, error: `not JSON (${(e as Error).message})` };
-  }
-  if (json !== null && typeof json === 'object' && looksValid(json as Record<string, unknown>)) {
-    return { line, record: json as FeatureLogRecord };
-  }
-  const parsed = record.safeParse(json);
-  if (parsed.success) return { line, record: parsed.data as FeatureLogRecord };
-  const issue = parsed.error.issues[0]!;
-  return { line, error: `${issue.path.join('.') || 'record'}: ${issue.message}` };
-}
-
 /** Streams a feature log's entries, malformed ones included (with their line, or row, number). */
 export async function* readFeatureLog(path: string): AsyncGenerator<LogEntry> {
-  if (!existsSync(path)) throw new StoreError(`feature log ${path} does not exist`);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'ENOENT';
+    throw new StoreError(missing ? `feature log ${path} does not exist` : `cannot read feature log ${path}: ${(e as Error).message}`);
+  }
+  if (isDirectory) throw new StoreError(`feature log ${path} is a directory, not a file: give the path of the log file in it`);
   if (isSqlite(path)) {
     let db: BetterSqlite3.Database;
     try {
@@ -159,18 +130,15 @@ export async function* readFeatureLog(path: string): AsyncGenerator<LogEntry> {
     }
     try {
       for (const row of db.prepare('SELECT seq, record FROM feature_log ORDER BY seq').iterate() as Iterable<{ seq: number; record: string }>) {
-        yield parse(row.seq, row.record);
+        yield parseRecord(row.seq, row.record);
       }
     } finally {
       db.close();
     }
     return;
   }
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (text.trim() === '') continue;
-    yield parse(n, text);
+  for await (const { line, text, chars } of readLines(path)) {
+    if (text === null) yield { line, error: `line of ${chars} characters, over the ${MAX_LINE_CHARS} a record may have; skipped` };
+    else if (text.trim() !== '') yield parseRecord(line, text);
   }
 }

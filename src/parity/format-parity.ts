@@ -1,7 +1,17 @@
 import { formatTable } from '../common/text-table.js';
-import type { ParityReport } from './check-parity.js';
+import { cutText, type Cut } from './cut.js';
+import type { FeatureValue } from './feature-set.js';
+import type { ParityReport } from './parity-report.js';
 
-const show = (v: unknown) => (v === null ? 'missing' : JSON.stringify(v));
+/** A value on one line: NaN and ±Infinity by name (JSON would print null), cut values marked. */
+function show(v: FeatureValue | null, cut: Cut | undefined): string {
+  if (v === null) return 'missing';
+  const text = Array.isArray(v) ? `[${v.map(String).join(',')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v);
+  if (!cut || typeof v === 'number' || typeof v === 'boolean') return text;
+  const [unit, one] = typeof v === 'string' ? ['chars', 'char'] : ['elements', 'element'];
+  const after = cut.from + v.length < cut.length ? '…' : '';
+  return `${cut.from ? '…' : ''}${text}${after} (cut, ${cut.length} ${unit}${cut.from ? `, from ${one} ${cut.from}` : ''})`;
+}
 
 /** The parity report as text: the summary the ML Test Score asks for first, then the detail. */
 export function formatParity(r: ParityReport): string {
@@ -36,7 +46,8 @@ export function formatParity(r: ParityReport): string {
     );
   }
   for (const f of r.features.filter((x) => x.skewed)) {
-    lines.push('', `${f.feature}: ${f.examples.map((e) => `id ${e.id}: training ${show(e.training)}, serving ${show(e.serving)}`).join('; ')}`);
+    const examples = f.examples.map((e) => `id ${cutText(e.id)}: training ${show(e.training, e.cut?.training)}, serving ${show(e.serving, e.cut?.serving)}`);
+    lines.push('', `${f.feature}: ${examples.join('; ')}`);
   }
   lines.push(
     '',

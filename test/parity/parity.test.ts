@@ -1,46 +1,8 @@
-import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { FeatureInputError, checkParity, defineFeatures, openFeatureLog, parseTolerances } from '../../src/node/index.js';
-
-const dir = () => mkdtempSync(join(tmpdir(), 'tfjs-monitor-parity-'));
-
-const input = z.object({ price: z.number().nonnegative(), qty: z.number().int().positive(), country: z.string().length(2), tags: z.array(z.string()) });
-type Raw = z.infer<typeof input>;
-const define = (version = '1') =>
-  defineFeatures({
-    name: 'order',
-    version,
-    input,
-    compute: (o) => ({ total: o.price * o.qty, country: o.country, bulk: o.qty >= 10, hist: [o.tags.length, o.qty] }),
-  });
-
-const raw = (i: number): Raw => ({ price: 1 + (i % 7) * 0.1, qty: 1 + (i % 13), country: i % 2 ? 'FR' : 'DE', tags: i % 3 ? ['a'] : [] });
-
-/** Writes a training log and a serving log of `n` examples; `servingRaw` may alter what serving sees. */
-async function logs(n: number, servingRaw: (i: number) => unknown = raw, servingSet = define()) {
-  const d = dir();
-  const training = join(d, 'training.jsonl');
-  const serving = join(d, 'serving.jsonl');
-  const t = await openFeatureLog(training);
-  define().logTraining(Array.from({ length: n }, (_, i) => ({ id: `o${i}`, raw: raw(i) })), t);
-  t.close();
-  const s = await openFeatureLog(serving);
-  servingSet.logServing(s);
-  for (let i = 0; i < n; i++) {
-    try {
-      servingSet.serve(servingRaw(i), { id: `o${i}` });
-    } catch (e) {
-      if (!(e instanceof FeatureInputError)) throw e;
-    }
-  }
-  s.close();
-  return { training, serving };
-}
+import { checkParity, defineFeatures, openFeatureLog, parseTolerances } from '../../src/node/index.js';
+import { cli, define, dir, input, logs, raw } from './fixtures.js';
 
 describe('the shared feature function', () => {
   it('computes features, validates the data contract naming the fields, and builds training rows', () => {
@@ -153,12 +115,6 @@ describe('checkParity', () => {
 });
 
 describe('tfjs-monitor parity (CLI)', () => {
-  const cli = async (...args: string[]) =>
-    promisify(execFile)('node', ['dist/cli/main.js', 'parity', ...args]).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-
   it('prints the report and exits 1 on skew, 0 when within tolerance, 2 on bad input', async () => {
     const { training, serving } = await logs(40, (i) => (i % 4 === 0 ? { ...raw(i), price: raw(i).price + 0.001 } : raw(i)));
     const skewed = await cli(training, serving);
