@@ -19,8 +19,11 @@ import type { MonitorReport } from './run-report.js';
 /** Where no platform gives more: memory from tf.memory() only, and no files. */
 const BARE: Platform = { baselines: null, processMemory: null };
 
-/** A tfjs callback: a `tf.Callback` subclass, or a plain object of hooks. */
-export type AnyCallback = Callback | CustomCallbackArgs;
+/** A tfjs callback: a `tf.Callback` subclass, a `tf.CustomCallback`, or a plain object of hooks. */
+export type AnyCallback = Callback | CustomCallback | CustomCallbackArgs;
+
+/** tfjs's BaseCallback (not exported): every callback instance has `setParams`, a plain object has not. */
+const isCallbackInstance = (c: AnyCallback): c is Callback | CustomCallback => typeof (c as { setParams?: unknown }).setParams === 'function';
 
 /**
  * Watches a tfjs model while it trains: the first NaN/Infinity in the loss or any weight, weights
@@ -63,7 +66,7 @@ export class TrainingMonitor extends Callback {
    * or plain objects in one list, never both; plain objects are wrapped in `tf.CustomCallback`.
    */
   with(...others: AnyCallback[]): (Callback | CustomCallback)[] {
-    return [this, ...others.map((c) => (c instanceof Callback ? c : new CustomCallback(c)))];
+    return [this, ...others.map((c) => (isCallbackInstance(c) ? c : new CustomCallback(c)))];
   }
 
   /**
