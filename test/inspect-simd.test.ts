@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { inspectTensor } from '../src/index.js';
@@ -7,6 +8,7 @@ import { readValuesSync, wasmHeapMemory } from '../src/inspect/read-values.js';
 import { scanRange, scanValues, type ScanEngine } from '../src/inspect/scan.js';
 import { CHUNK, simdAvailable } from '../src/inspect/simd/kernel.js';
 import type { WasmMemory } from '../src/inspect/simd/wasm-api.js';
+import { CHROMIUM, launchChromium } from './helpers/browser.js';
 import { backend } from './helpers/models.js';
 
 const run = promisify(execFile);
@@ -168,5 +170,39 @@ describe.skipIf(backend() !== 'cpu')('the scan kernel, built and shipped', () =>
     v[5] = NaN;
     v[6] = -0;
     expect(out.h).toEqual(JSON.parse(JSON.stringify(scanValues(v, undefined, 'simd'))));
+  });
+
+  it.skipIf(!CHROMIUM)('runs in Chromium from dist as plain ES modules (no fs, no fetch of a .wasm), with the same answers', async () => {
+    const arrays = [[1, -2, 0.5, NaN, -0, 3, Infinity], Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3)];
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+      // Serve dist/ from a made-up origin: module scripts don't load from file://.
+      await page.route('http://tfjs-monitor.test/**', (route) => {
+        const path = new URL(route.request().url()).pathname;
+        if (path === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>scan</title>' });
+        return route.fulfill({ contentType: 'text/javascript', body: readFileSync(`dist${path}`) });
+      });
+      await page.goto('http://tfjs-monitor.test/');
+      // A string, so that vitest's transform leaves its dynamic import() alone.
+      const out = (await page.evaluate(`(async () => {
+        const { scanValues } = await import('/inspect/scan.js');
+        const { simdAvailable } = await import('/inspect/simd/kernel.js');
+        const arrays = ${JSON.stringify(arrays.map((a) => a.map((x) => (Object.is(x, -0) ? '-0' : String(x)))))}; // Float32Array.from reads 'NaN', '-0'
+        const scan = (a, engine) => scanValues(Float32Array.from(a), undefined, engine);
+        return { simd: simdAvailable(), results: arrays.map((a) => [scan(a, 'simd'), scan(a, 'js')]) };
+      })()`)) as { simd: boolean; results: [object, object][] };
+      expect(out.simd).toBe(true);
+      expect(requests.filter((p) => !p.endsWith('.js') && p !== '/')).toEqual([]);
+      out.results.forEach(([simd, js], i) => {
+        const node = JSON.parse(JSON.stringify(scanValues(Float32Array.from(arrays[i]!), undefined, 'js')));
+        expect(simd).toEqual(node);
+        expect(js).toEqual(node);
+      });
+    } finally {
+      await browser.close();
+    }
   });
 });
