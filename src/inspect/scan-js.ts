@@ -30,7 +30,7 @@ export const sumSqOf = (s: ScanSums) => s.sq[0] + s.sq[1] + (s.sq[2] + s.sq[3]);
  * chains keep the CPU busy instead of waiting on one.
  */
 export function rangeInto(values: Float32Array, from: number, to: number, s: ScanSums): void {
-  const m = from + ((to - from) & ~3);
+  const m = to - ((to - from) % 4);
   let [min0, min1, min2, min3] = [s.min, Infinity, Infinity, Infinity];
   let [max0, max1, max2, max3] = [s.max, -Infinity, -Infinity, -Infinity];
   for (let i = from; i < m; i += 4) {
@@ -61,7 +61,7 @@ export function rangeInto(values: Float32Array, from: number, to: number, s: Sca
  * be a multiple of 4 (lane 0).
  */
 export function fullInto(values: Float32Array, from: number, to: number, s: ScanSums): void {
-  const m = from + ((to - from) & ~3);
+  const m = to - ((to - from) % 4);
   let { min, max, zeros } = s;
   let [a0, a1, a2, a3] = s.abs;
   let [q0, q1, q2, q3] = s.sq;

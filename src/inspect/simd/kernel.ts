@@ -31,8 +31,8 @@ let compiled: object | null | undefined;
 /**
  * The kernel, compiled once; null where WebAssembly or its SIMD is missing (validate says so)
  * or compiling is refused (a CSP without 'wasm-unsafe-eval'): the JS scan is used there.
- * Compiled synchronously, as the scan is synchronous; at ~2 KB it is far under the 4 KB
- * Chrome allows on the main thread.
+ * Compiled synchronously, as the scan is synchronous: Chrome allows that on the main thread up
+ * to 4 KB, which the build checks the kernel stays under.
  */
 function kernelModule(): object | null {
   if (compiled !== undefined) return compiled;
@@ -93,10 +93,11 @@ function results(k: KernelExports, pass: Pass): ScanSums {
   return {
     min: k.min(),
     max: k.max(),
-    nan: k.nan(),
-    posInf: k.posInf(),
-    negInf: k.negInf(),
-    zeros: k.zeros(),
+    // Counts come back as i32; >>> 0 reads them unsigned, right up to 2^32 - 1 values.
+    nan: k.nan() >>> 0,
+    posInf: k.posInf() >>> 0,
+    negInf: k.negInf() >>> 0,
+    zeros: k.zeros() >>> 0,
     abs: [k.abs0(), k.abs1(), k.abs2(), k.abs3()],
     sq: [k.sq0(), k.sq1(), k.sq2(), k.sq3()],
   };
@@ -111,7 +112,7 @@ export type Pass = 'range' | 'full' | 'careful';
  * a chunk at a time. Null when the kernel can't run here.
  */
 export function kernelPass(values: Float32Array, pass: Pass, memory?: WasmMemory): ScanSums | null {
-  const m = values.length & ~3;
+  const m = values.length - (values.length % 4);
   let sums: ScanSums | null = null;
   const inPlace = memory && values.buffer === memory.buffer ? instanceFor(memory) : null;
   if (inPlace) {
