@@ -42,7 +42,7 @@ function sumsOf(values: NumericArray, fast: 'range' | 'full', engine: ScanEngine
 }
 
 /**
- * Every statistic of TensorHealth over a tensor's values. `memory` is the WasmMemory
+ * Every statistic of TensorHealth over a tensor's values. `memory` is the WebAssembly.Memory
  * that `values` may be a view of (tfjs's wasm heap), so that the kernel reads it in place.
  */
 export function scanValues(values: NumericArray, memory?: WasmMemory, engine: ScanEngine = 'auto'): TensorHealth {
