@@ -134,7 +134,7 @@ async function fitOverhead(name: string, backend: 'cpu' | 'wasm', build: () => t
   model.dispose();
 }
 
-/** inspectModel against the naive per-weight tfjs checks and against a plain JS sum (the floor). */
+/** inspectModel against the naive per-weight tfjs checks and against a plain JS sum of the same floats. */
 async function inspectorThroughput(backend: 'cpu' | 'wasm') {
   await use(backend);
   for (const [label, units] of [['1M params', 1000], ['10M params', 3162]] as const) {
@@ -176,7 +176,7 @@ async function inspectorThroughput(backend: 'cpu' | 'wasm') {
       ratioToPlainSum: vsFloor,
     };
     rows.push({ bench: `inspectModel, ${label}`, backend, variant: 'vs naive tfjs (isNaN/isInf/min/max, each synced)', figure: `${vsNaive.toFixed(1)}× faster (${median(inspect).toFixed(2)} vs ${median(times['naive']).toFixed(2)} ms)`, target: '≥ 5×', met: vsNaive >= 5 });
-    rows.push({ bench: `inspectModel, ${label}`, backend, variant: 'vs plain JS sum (memory floor)', figure: `${vsFloor.toFixed(2)}× the floor (${median(times['plain JS sum']).toFixed(2)} ms)`, target: '≤ 3×', met: vsFloor <= 3 });
+    rows.push({ bench: `inspectModel, ${label}`, backend, variant: 'vs plain JS sum (the floor of any JS pass)', figure: `${vsFloor.toFixed(2)}× its time (${median(times['plain JS sum']).toFixed(2)} ms)`, target: '< 1× (SIMD kernel)', met: vsFloor < 1 });
     rows.push({ bench: `inspectModel, ${label}`, backend, variant: 'device reduction (tfjs-node/webgl path) run here', figure: `${median(times['inspectModel (device)']).toFixed(2)} ms` });
     model.dispose();
   }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -129,7 +129,7 @@ describe('callback order', () => {
     const model = mlp();
     const seen: number[] = [];
     const monitor = new TrainingMonitor({ logger: memoryLogger().logger });
-    const callbacks = monitor.with(tf.callbacks.earlyStopping({ monitor: 'loss' }), { onEpochEnd: async (epoch) => void seen.push(epoch) });
+    const callbacks = monitor.with(tf.callbacks.earlyStopping({ monitor: 'loss' }), { onEpochEnd: async (epoch: number) => void seen.push(epoch) });
     await model.fit(data.xs, data.ys, { epochs: 2, batchSize: 20, verbose: 0, callbacks });
     expect(seen).toEqual([0, 1]);
     expect(monitor.report()).toMatchObject({ status: 'healthy', steps: 10 });

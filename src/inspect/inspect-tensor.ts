@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { inspectOnDevice, inspectRangesOnDevice } from './device-reduce.js';
-import { defaultStrategy, readValuesSync, type InspectStrategy } from './read-values.js';
+import { defaultStrategy, readValuesSync, wasmHeapMemory, type InspectStrategy } from './read-values.js';
 import { scanRange, scanValues } from './scan.js';
 import type { TensorHealth, TensorRange } from './tensor-health.js';
 
@@ -19,7 +19,8 @@ export async function inspectTensors(
   strategy: InspectStrategy,
 ): Promise<TensorHealth[]> {
   if (strategy === 'device') return inspectOnDevice(tensors);
-  return tensors.map((t) => scanValues(readValuesSync(t)));
+  const memory = wasmHeapMemory();
+  return tensors.map((t) => scanValues(readValuesSync(t), memory));
 }
 
 /**
@@ -28,7 +29,8 @@ export async function inspectTensors(
  */
 export async function inspectRanges(tensors: readonly tf.Tensor[], strategy: InspectStrategy): Promise<TensorRange[]> {
   if (strategy === 'device') return inspectRangesOnDevice(tensors);
-  return tensors.map((t) => scanRange(readValuesSync(t)));
+  const memory = wasmHeapMemory();
+  return tensors.map((t) => scanRange(readValuesSync(t), memory));
 }
 
 /**

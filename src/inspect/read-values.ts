@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmMemory } from './simd/wasm-api.js';
 
 export type NumericArray = Float32Array | Int32Array | Uint8Array;
 
@@ -15,6 +16,8 @@ export function defaultStrategy(backendName: string = tf.getBackend()): InspectS
 
 interface WasmHeapAccess {
   typedArrayFromHeap(t: tf.Tensor): NumericArray;
+  /** The Emscripten module: its heap, and the WebAssembly.Memory under it by one name or another. */
+  wasm?: { HEAPU8?: Uint8Array; asm?: Record<string, unknown>; wasmMemory?: unknown; wasmExports?: Record<string, unknown> };
 }
 
 /**
@@ -34,4 +37,23 @@ export function readValuesSync(t: tf.Tensor): NumericArray {
     }
   }
   return t.dataSync() as NumericArray;
+}
+
+/**
+ * The WebAssembly.Memory holding the wasm backend's tensors, so that the SIMD scan reads them
+ * in place; undefined on other backends or where tfjs does not expose it. It is the one whose
+ * buffer is the heap's: tfjs 4.22 (Emscripten) keeps it as `asm.memory` (`wasmMemory` in
+ * other builds).
+ */
+export function wasmHeapMemory(): WasmMemory | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const m = (tf.backend() as unknown as Partial<WasmHeapAccess>).wasm;
+  const heap = m?.HEAPU8?.buffer;
+  if (!heap) return undefined;
+  for (const candidate of [m.asm?.['memory'], m.wasmMemory, m.wasmExports?.['memory']]) {
+    if (typeof candidate === 'object' && candidate !== null && (candidate as WasmMemory).buffer === heap) {
+      return candidate as WasmMemory;
+    }
+  }
+  return undefined;
 }

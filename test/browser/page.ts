@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The code of the browser test page: bundled by esbuild for the browser from the package root,
 // as a user's bundler would, then run in Chromium. It trains a real MLP on MNIST digits handed in
 // by the test, with a NaN planted after a given batch, and shows the monitor's HTML report.
