@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cli, serve, sha256, unprivileged } from './run-cli.js';
 import { tempDir } from './stores.js';
@@ -149,6 +151,26 @@ describe('a damaged store', () => {
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/store .*stages\.db is damaged \(database disk image is malformed\): restore it from a backup, or salvage what is readable with `sqlite3 .*stages\.db \.recover/);
     }
+  });
+});
+
+describe('without better-sqlite3 installed', () => {
+  it('says which package to install, for the store and the feature log (exit 2)', async () => {
+    const dir = tempDir();
+    const node = (...args: string[]) =>
+      promisify(execFile)('node', ['--import', './test/staleness/hide-better-sqlite3.mjs', 'dist/cli/main.js', ...args]).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+    const store = await node('stage', 'record', '--store', join(dir, 's.db'), '--model', 'm', '--version', 'v1', '--stage', 'deploy');
+    expect(store.code).toBe(2);
+    expect(store.stderr).toMatch(/a SQLite store needs the `better-sqlite3` package: npm install better-sqlite3@12/);
+    writeFileSync(join(dir, 'a.jsonl'), '');
+    writeFileSync(join(dir, 'serving.db'), 'a SQLite log, to this machine');
+    const log = await node('parity', join(dir, 'a.jsonl'), join(dir, 'serving.db'));
+    expect(log.code).toBe(2);
+    expect(log.stderr).toMatch(/a SQLite feature log needs the `better-sqlite3` package: npm install better-sqlite3@12/);
+    expect(existsSync(join(dir, 's.db'))).toBe(false);
   });
 });
 
