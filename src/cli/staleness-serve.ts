@@ -95,8 +95,8 @@ export async function stalenessServe(args: string[], io: Io, stop?: AbortSignal)
     const store = /^postgres(ql)?:\/\//.test(spec) ? `the PostgreSQL store at ${tracker.store.where}` : `the store ${tracker.store.where}`;
     server.on('request', handler(registry, timeoutMs, store));
     const bound = await listen(server, port, host);
-    io.out(`serving staleness metrics on http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`);
-    await new Promise<void>((resolve) => {
+    // Ready for a signal before saying where we serve: whoever reads that line may stop us at once.
+    const stopped = new Promise<void>((resolve) => {
       const done = () => {
         process.off('SIGINT', done);
         process.off('SIGTERM', done);
@@ -107,6 +107,8 @@ export async function stalenessServe(args: string[], io: Io, stop?: AbortSignal)
       if (stop?.aborted) done();
       stop?.addEventListener('abort', done);
     });
+    io.out(`serving staleness metrics on http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`);
+    await stopped;
   } finally {
     await new Promise((resolve) => server.close(resolve).closeAllConnections());
     await tracker.close();

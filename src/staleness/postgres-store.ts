@@ -18,7 +18,7 @@ function redact(url: string): string {
 }
 
 /** pg's errors when the server did not answer in time: connecting, waiting for a pooled connection, a query. */
-const TIMEOUTS = /timeout expired|connection timeout|Query read timeout|statement timeout/i;
+const TIMEOUTS = /timeout expired|timeout exceeded|connection timeout|Query read timeout|statement timeout/i;
 
 /**
  * Stage events in PostgreSQL, for pipelines whose stages run on different machines. The same
@@ -78,7 +78,8 @@ export class PostgresStore implements StageStore {
     const err = e as { code?: string; message?: string };
     const what = err.message || err.code || String(e);
     if (TIMEOUTS.test(what) || err.code === '57014') {
-      return `no answer within ${formatDuration(this.timeoutMs)} (${what}); check that the server is up and reachable, or allow longer with --timeout`;
+      const within = this.timeoutMs < 60_000 ? `${+(this.timeoutMs / 1000).toFixed(2)}s` : formatDuration(this.timeoutMs);
+      return `no answer within ${within} (${what}); check that the server is up and reachable, or allow longer with --timeout`;
     }
     return what;
   }
