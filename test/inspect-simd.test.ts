@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { inspectTensor } from '../src/index.js';
+import { inspectTensor } from '../src/node/index.js';
 import { readValuesSync, wasmHeapMemory } from '../src/inspect/read-values.js';
 import { scanRange, scanValues, type ScanEngine } from '../src/inspect/scan.js';
 import { CHUNK, simdAvailable } from '../src/inspect/simd/kernel.js';

@@ -94,7 +94,7 @@ describe('the published package', () => {
   ];
   const NODE_ONLY = [
     'DEFAULT_STAGES', 'DurationError', 'FeatureInputError', 'FeatureSet', 'NODE_PLATFORM', 'PostgresStore', 'SqliteStore',
-    'StalenessTracker', 'StoreError', 'UnknownStageError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity',
+    'StalenessTracker', 'StoreError', 'UnknownStageError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity', 'parseStageRecord',
     'openFeatureLog', 'openStore', 'parseDuration', 'parseTolerances', 'readFeatureLog', 'stalenessRegistry',
     'writeHtmlReport', 'writeJsonReport',
   ];

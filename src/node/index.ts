@@ -4,14 +4,15 @@
 export * from '../index.js';
 export { TrainingMonitor, NODE_PLATFORM } from './training-monitor.js';
 export { writeHtmlReport, writeJsonReport } from './write-report.js';
-export { StalenessTracker, type StageRecord, type StalenessQuery } from '../staleness/tracker.js';
+export { StalenessTracker, parseStageRecord, type StageRecord, type StalenessQuery } from '../staleness/tracker.js';
+export type { StoreProblemFinding } from '../staleness/event-problems.js';
 export type { StalenessReport, StalledStageFinding, StageStatus, VersionProgress } from '../staleness/staleness-report.js';
 export { DEFAULT_STAGES, UnknownStageError } from '../staleness/pipeline.js';
 export { DurationError, parseDuration } from '../staleness/duration.js';
 export { StoreError, type StageStore, type StageEvent, type RecordOutcome } from '../staleness/store.js';
 export { SqliteStore } from '../staleness/sqlite-store.js';
 export { PostgresStore } from '../staleness/postgres-store.js';
-export { openStore } from '../staleness/open-store.js';
+export { openStore, type OpenStoreOptions } from '../staleness/open-store.js';
 export { alertingRules, stalenessRegistry } from '../staleness/prometheus.js';
 export { defineFeatures, FeatureSet, FeatureInputError, type FeatureDefinition, type Features, type FeatureValue } from '../parity/feature-set.js';
 export { openFeatureLog, readFeatureLog, type FeatureLogWriter, type FeatureLogRecord } from '../parity/feature-log.js';

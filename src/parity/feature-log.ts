@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { missingPeer, StoreError } from '../staleness/store.js';
+import { StoreError } from '../storage/errors.js';
+import { closeSqlite, openSqliteForReading, openSqliteForWriting, sqliteFailure, type SqliteKind } from '../storage/sqlite.js';
 import { readLines, MAX_LINE_CHARS } from './log-lines.js';
 import { parseRecord, serializeRecord, type FeatureLogRecord, type LogEntry } from './log-record.js';
 
@@ -63,26 +64,15 @@ class JsonlWriter implements FeatureLogWriter {
   }
 }
 
-const SQLITE_SCHEMA = 'CREATE TABLE IF NOT EXISTS feature_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)';
-
-async function sqlite(): Promise<typeof BetterSqlite3> {
-  try {
-    return (await import('better-sqlite3')).default;
-  } catch (e) {
-    throw missingPeer('better-sqlite3', '12', 'a SQLite feature log', e);
-  }
-}
-
-function openDb(Database: typeof BetterSqlite3, path: string): BetterSqlite3.Database {
-  try {
-    const db = new Database(path, { timeout: 10_000 });
-    db.pragma('journal_mode = WAL');
-    db.exec(SQLITE_SCHEMA);
-    return db;
-  } catch (e) {
-    throw new StoreError(`feature log ${path} is not a tfjs-monitor SQLite feature log (${(e as Error).message}); it was left untouched`);
-  }
-}
+const FEATURE_LOG: SqliteKind = {
+  what: 'feature log',
+  kind: 'a tfjs-monitor SQLite feature log',
+  table: 'feature_log',
+  columns: ['seq', 'record'],
+  schema: 'CREATE TABLE IF NOT EXISTS feature_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)',
+  // Many small commits while logging; back to a rollback journal on close, for readers.
+  journal: 'wal',
+};
 
 /** Each record is its own committed row: a crash loses at most the one being written. */
 class SqliteWriter implements FeatureLogWriter {
@@ -94,16 +84,20 @@ class SqliteWriter implements FeatureLogWriter {
     this.insert = db.prepare('INSERT INTO feature_log (record) VALUES (?)');
   }
   append(r: FeatureLogRecord): void {
-    this.insert.run(serializeRecord(r));
+    try {
+      this.insert.run(serializeRecord(r));
+    } catch (e) {
+      throw sqliteFailure(e, this.where, FEATURE_LOG, 'write');
+    }
   }
   close(): void {
-    this.db.close();
+    closeSqlite(this.db, FEATURE_LOG);
   }
 }
 
 /** Opens a feature log for appending: SQLite for `.db`/`.sqlite` paths, JSON lines otherwise. */
 export async function openFeatureLog(path: string): Promise<FeatureLogWriter> {
-  return isSqlite(path) ? new SqliteWriter(openDb(await sqlite(), path), path) : new JsonlWriter(path);
+  return isSqlite(path) ? new SqliteWriter(await openSqliteForWriting(path, FEATURE_LOG), path) : new JsonlWriter(path);
 }
 
 /** Streams a feature log's entries, malformed ones included (with their line, or row, number). */
@@ -117,22 +111,24 @@ export async function* readFeatureLog(path: string): AsyncGenerator<LogEntry> {
   }
   if (isDirectory) throw new StoreError(`feature log ${path} is a directory, not a file: give the path of the log file in it`);
   if (isSqlite(path)) {
-    let db: BetterSqlite3.Database;
+    // Only reading: change nothing in the file, and need no write access to it.
+    const db = await openSqliteForReading(path, FEATURE_LOG);
+    let rows: Iterator<{ seq: number; record: unknown }> | undefined;
     try {
-      // Only reading: change nothing in the file.
-      db = new (await sqlite())(path, { readonly: true, fileMustExist: true });
-      if (!db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'feature_log'").get()) {
-        db.close();
-        throw new Error('it has no feature_log table');
-      }
-    } catch (e) {
-      throw new StoreError(`feature log ${path} is not a tfjs-monitor SQLite feature log (${(e as Error).message}); it was left untouched`);
-    }
-    try {
-      for (const row of db.prepare('SELECT seq, record FROM feature_log ORDER BY seq').iterate() as Iterable<{ seq: number; record: string }>) {
-        yield parseRecord(row.seq, row.record);
+      rows = db.prepare('SELECT seq, record FROM feature_log ORDER BY seq').iterate() as Iterator<{ seq: number; record: unknown }>;
+      for (;;) {
+        let next: IteratorResult<{ seq: number; record: unknown }>;
+        try {
+          next = rows.next();
+        } catch (e) {
+          throw sqliteFailure(e, path, FEATURE_LOG, 'read');
+        }
+        if (next.done) break;
+        const { seq, record } = next.value;
+        yield typeof record === 'string' ? parseRecord(seq, record) : { line: seq, error: 'record: not text' };
       }
     } finally {
+      rows?.return?.(); // a reader that stopped early leaves the statement open
       db.close();
     }
     return;

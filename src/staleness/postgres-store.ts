@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { formatDuration } from './duration.js';
 import { missingPeer, StoreError, type RecordOutcome, type StageEvent, type StageStore } from './store.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS stage_events (
@@ -16,45 +17,78 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
+/** pg's errors when the server did not answer in time: connecting, waiting for a pooled connection, a query. */
+const TIMEOUTS = /timeout expired|timeout exceeded|connection timeout|Query read timeout|statement timeout/i;
+
 /**
  * Stage events in PostgreSQL, for pipelines whose stages run on different machines. The same
- * rule as SQLite, in one statement: insert, or replace only with a newer timestamp.
+ * rule as SQLite, in one statement: insert, or replace only with a newer timestamp. Connecting
+ * and every statement are bounded by `timeoutMs`, so a server that stops answering gives an error,
+ * not a hang.
  */
 export class PostgresStore implements StageStore {
   private constructor(
     private readonly pool: Pool,
     readonly where: string,
+    private readonly timeoutMs: number,
   ) {}
 
-  static async open(url: string): Promise<PostgresStore> {
+  /** With `create` false, only reads: the stage_events table must exist, and nothing is created. */
+  static async open(url: string, { create = true, timeoutMs = 10_000 } = {}): Promise<PostgresStore> {
     let Pool: typeof import('pg').Pool;
     try {
       Pool = (await import('pg')).default.Pool;
     } catch (e) {
       throw missingPeer('pg', '8', 'the PostgreSQL store', e);
     }
-    const where = redact(url);
-    const pool = new Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 4 });
+    const pool = new Pool({
+      connectionString: url,
+      max: 4,
+      connectionTimeoutMillis: timeoutMs,
+      // Client side: a server that accepted the connection and went silent. Server side: a statement stuck on a lock.
+      query_timeout: timeoutMs,
+      statement_timeout: timeoutMs,
+    });
     pool.on('error', () => {}); // An idle client's error surfaces on the next query instead.
+    const store = new PostgresStore(pool, redact(url), timeoutMs);
     try {
-      await pool.query(SCHEMA);
-    } catch (e) {
-      const err = e as { code?: string; message: string };
-      // Two processes creating the table at once: the loser sees a duplicate, and the table exists.
-      if (err.code !== '23505' && err.code !== '42P07') {
-        await pool.end();
-        throw new StoreError(`cannot open the PostgreSQL store at ${where}: ${err.message || err.code}`);
+      if (create) await store.createTable();
+      else if (!(await pool.query("SELECT to_regclass('stage_events') AS t")).rows[0].t) {
+        throw new StoreError(`the PostgreSQL store at ${store.where} has no stage_events table; record a stage first, or check the URL`);
       }
+    } catch (e) {
+      await pool.end();
+      throw e instanceof StoreError ? e : new StoreError(`cannot open the PostgreSQL store at ${store.where}: ${store.explain(e)}`);
     }
-    return new PostgresStore(pool, where);
+    return store;
+  }
+
+  private async createTable(): Promise<void> {
+    try {
+      await this.pool.query(SCHEMA);
+    } catch (e) {
+      // Two processes creating the table at once: the loser sees a duplicate, and the table exists.
+      const code = (e as { code?: string }).code;
+      if (code !== '23505' && code !== '42P07') throw e;
+    }
+  }
+
+  /** What went wrong, and for a timeout what to do. */
+  private explain(e: unknown): string {
+    const err = e as { code?: string; message?: string };
+    const what = err.message || err.code || String(e);
+    if (TIMEOUTS.test(what) || err.code === '57014') {
+      const within = this.timeoutMs < 60_000 ? `${+(this.timeoutMs / 1000).toFixed(2)}s` : formatDuration(this.timeoutMs);
+      return `no answer within ${within} (${what}); check that the server is up and reachable, or allow longer with --timeout`;
+    }
+    return what;
   }
 
   private async query<R>(sql: string, params: unknown[]): Promise<R[]> {
     try {
       return (await this.pool.query(sql, params)).rows as R[];
     } catch (e) {
-      const err = e as { code?: string; message: string };
-      throw new StoreError(`PostgreSQL store at ${this.where}: ${err.message || err.code}`);
+      throw new StoreError(`the PostgreSQL store at ${this.where}: ${this.explain(e)}`);
     }
   }
 

@@ -7,6 +7,7 @@ import type { StalenessTracker } from './tracker.js';
 export const STAGE_METRIC = 'tfjs_monitor_pipeline_stage_last_success_timestamp_seconds';
 export const PRODUCTION_METRIC = 'tfjs_monitor_model_in_production_timestamp_seconds';
 export const DATA_METRIC = 'tfjs_monitor_model_in_production_data_timestamp_seconds';
+export const UNREADABLE_METRIC = 'tfjs_monitor_store_unreadable_events';
 
 /**
  * A prom-client registry whose gauges are read from the store at each scrape. Following
@@ -21,13 +22,23 @@ export async function stalenessRegistry(tracker: StalenessTracker, models: strin
     throw missingPeer('prom-client', '15', 'the Prometheus export', e);
   }
   const registry = new client.Registry();
-  const modelsNow = async () => (models.length ? models : await tracker.store.models());
+  // One read of the store per scrape, shared by every gauge (the registry collects them all at
+  // once), and by a scrape that comes while an earlier one still waits on a slow store.
+  let reading: Promise<StalenessReport[]> | null = null;
+  const reports = () =>
+    (reading ??= (async () => {
+      const out: StalenessReport[] = [];
+      for (const model of models.length ? models : await tracker.store.models()) out.push(await tracker.staleness({ model }));
+      return out;
+    })().finally(() => {
+      reading = null;
+    }));
   /** A gauge refilled from each model's staleness report at every scrape. */
   const gauge = (
     name: string,
     help: string,
     labelNames: string[],
-    fill: (set: (labels: Record<string, string>, seconds: number) => void, report: StalenessReport) => void,
+    fill: (set: (labels: Record<string, string>, value: number) => void, report: StalenessReport) => void,
   ) =>
     new client.Gauge({
       name,
@@ -35,10 +46,9 @@ export async function stalenessRegistry(tracker: StalenessTracker, models: strin
       labelNames,
       registers: [registry],
       async collect() {
+        const all = await reports();
         this.reset();
-        for (const model of await modelsNow()) {
-          fill((labels, seconds) => this.set(labels, seconds), await tracker.staleness({ model }));
-        }
+        for (const report of all) fill((labels, value) => this.set(labels, value), report);
       },
     });
   const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -56,6 +66,9 @@ export async function stalenessRegistry(tracker: StalenessTracker, models: strin
       if (r.production) set({ model: r.model, version: r.production.version }, seconds(r.production.stages[0]!.at));
     },
   );
+  gauge(UNREADABLE_METRIC, 'Stored events of the model that cannot be read, left out of the other metrics: fix or delete them.', ['model'], (set, r) => {
+    set({ model: r.model }, r.problems.filter((p) => p.kind === 'unreadable-event').length);
+  });
   return registry;
 }
 

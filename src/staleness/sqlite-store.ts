@@ -1,16 +1,24 @@
 import { existsSync } from 'node:fs';
-import type BetterSqlite3 from 'better-sqlite3';
-import { missingPeer, StoreError, type RecordOutcome, type StageEvent, type StageStore } from './store.js';
+import { openSqliteForReading, openSqliteForWriting, sqliteFailure, type SqliteDatabase, type SqliteKind } from '../storage/sqlite.js';
+import { StoreError, type RecordOutcome, type StageEvent, type StageStore } from './store.js';
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS stage_events (
-  model TEXT NOT NULL,
-  version TEXT NOT NULL,
-  stage TEXT NOT NULL,
-  at_ms INTEGER NOT NULL,
-  meta TEXT,
-  recorded_at_ms INTEGER NOT NULL,
-  PRIMARY KEY (model, version, stage)
-)`;
+const STORE: SqliteKind = {
+  what: 'store',
+  kind: 'a tfjs-monitor SQLite store',
+  table: 'stage_events',
+  columns: ['model', 'version', 'stage', 'at_ms', 'meta', 'recorded_at_ms'],
+  schema: `CREATE TABLE IF NOT EXISTS stage_events (
+    model TEXT NOT NULL,
+    version TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    meta TEXT,
+    recorded_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (model, version, stage)
+  )`,
+  // Few writes, and readers (an exporter, a report) that may have no write access.
+  journal: 'delete',
+};
 
 interface Row {
   model: string;
@@ -21,45 +29,32 @@ interface Row {
 }
 
 /**
- * Stage events in a SQLite file, in WAL mode so readers never block the writer. Writes are
- * immediate transactions and wait up to `busyTimeoutMs` for a lock, so several processes can
- * record at once and none is lost.
+ * Stage events in a SQLite file with a rollback journal, so that reading needs no write access
+ * and creates no file. Writes are immediate transactions and wait up to `busyTimeoutMs` for a
+ * lock, so several processes can record at once and none is lost.
  */
 export class SqliteStore implements StageStore {
   private constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: SqliteDatabase,
     readonly where: string,
   ) {}
 
-  /** Opens (or with `create`, creates) the store. A file that is not a SQLite store is refused, untouched. */
+  /**
+   * Opens the store; with `create`, for writing, creating it when missing. Without, read-only:
+   * nothing is created or changed. A file that is not a store of ours is refused, untouched.
+   */
   static async open(path: string, { create = true, busyTimeoutMs = 10_000 } = {}): Promise<SqliteStore> {
-    let Database: typeof BetterSqlite3;
-    try {
-      Database = (await import('better-sqlite3')).default;
-    } catch (e) {
-      throw missingPeer('better-sqlite3', '12', 'the SQLite store', e);
-    }
     if (!create && !existsSync(path)) throw new StoreError(`store ${path} does not exist; record a stage first, or check the path`);
-    let db: BetterSqlite3.Database | undefined;
+    const db = create ? await openSqliteForWriting(path, STORE, { busyTimeoutMs }) : await openSqliteForReading(path, STORE, { busyTimeoutMs });
+    return new SqliteStore(db, path);
+  }
+
+  /** Runs a statement, turning SQLite's errors into ones that name the file and what to do. */
+  private use<T>(action: 'read' | 'write', run: () => T): T {
     try {
-      if (create) {
-        db = new Database(path, { timeout: busyTimeoutMs });
-        db.pragma('journal_mode = WAL');
-        db.exec(SCHEMA);
-      } else {
-        // Only reading: change nothing in a file that may not even be ours.
-        db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
-        const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'stage_events'").get();
-        if (!table) throw new Error('it has no stage_events table');
-      }
-      const columns = (db.prepare('PRAGMA table_info(stage_events)').all() as { name: string }[]).map((c) => c.name);
-      for (const needed of ['model', 'version', 'stage', 'at_ms', 'meta']) {
-        if (!columns.includes(needed)) throw new Error(`its stage_events table has no ${needed} column`);
-      }
-      return new SqliteStore(db, path);
+      return run();
     } catch (e) {
-      db?.close();
-      throw new StoreError(`store ${path} is not a tfjs-monitor SQLite store (${(e as Error).message}); it was left untouched`);
+      throw sqliteFailure(e, this.where, STORE, action);
     }
   }
 
@@ -78,22 +73,31 @@ export class SqliteStore implements StageStore {
         .run(e.model, e.version, e.stage, e.at, e.meta === null ? null : JSON.stringify(e.meta), Date.now());
       return existing ? 'updated' : 'inserted';
     });
-    try {
-      return write.immediate(event);
-    } catch (e) {
-      throw new StoreError(`cannot write to store ${this.where}: ${(e as Error).message}`);
-    }
+    return this.use('write', () => write.immediate(event));
   }
 
   async events(model: string): Promise<StageEvent[]> {
-    const rows = this.db
-      .prepare('SELECT model, version, stage, at_ms, meta FROM stage_events WHERE model = ? ORDER BY at_ms, rowid')
-      .all(model) as Row[];
-    return rows.map((r) => ({ model: r.model, version: r.version, stage: r.stage, at: r.at_ms, meta: r.meta === null ? null : JSON.parse(r.meta) }));
+    const rows = this.use('read', () =>
+      this.db.prepare('SELECT model, version, stage, at_ms, meta FROM stage_events WHERE model = ? ORDER BY at_ms, rowid').all(model),
+    ) as Row[];
+    return rows.map((r) => {
+      const event: StageEvent = { model: r.model, version: r.version, stage: r.stage, at: r.at_ms, meta: null };
+      if (r.meta === null) return event;
+      // A row written by another program: the report names it instead of failing on it.
+      let meta: unknown;
+      try {
+        meta = JSON.parse(r.meta);
+      } catch {
+        return { ...event, problem: 'its meta is not JSON' };
+      }
+      if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return { ...event, problem: 'its meta is not a JSON object' };
+      return { ...event, meta: meta as Record<string, unknown> };
+    });
   }
 
   async models(): Promise<string[]> {
-    return (this.db.prepare('SELECT DISTINCT model FROM stage_events ORDER BY model').all() as { model: string }[]).map((r) => r.model);
+    const rows = this.use('read', () => this.db.prepare('SELECT DISTINCT model FROM stage_events ORDER BY model').all()) as { model: string }[];
+    return rows.map((r) => r.model);
   }
 
   async close(): Promise<void> {

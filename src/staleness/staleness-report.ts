@@ -1,4 +1,5 @@
 import { formatDuration } from './duration.js';
+import type { StoreProblemFinding } from './event-problems.js';
 import type { Pipeline } from './pipeline.js';
 import type { StageEvent } from './store.js';
 
@@ -51,6 +52,8 @@ export interface StalenessReport {
   inFlight: VersionProgress[];
   perStage: StageStatus[];
   stalled: StalledStageFinding[];
+  /** No events for the model, or stored events that could not be read and were skipped. */
+  problems: StoreProblemFinding[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -78,6 +81,7 @@ export function computeStaleness(
   pipeline: Pipeline,
   now: number,
   sloMs: Record<string, number>,
+  problems: StoreProblemFinding[] = [],
 ): StalenessReport {
   const known = events.filter((e) => pipeline.stages.includes(e.stage));
   const byVersion = new Map<string, StageEvent[]>();
@@ -143,5 +147,5 @@ export function computeStaleness(
       stalled: isStalled,
     };
   });
-  return { model, now: iso(now), stages: pipeline.stages, production, inFlight, perStage, stalled };
+  return { model, now: iso(now), stages: pipeline.stages, production, inFlight, perStage, stalled, problems };
 }

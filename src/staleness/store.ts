@@ -6,6 +6,11 @@ export interface StageEvent {
   /** When the stage completed, in ms since the epoch. */
   at: number;
   meta: Record<string, unknown> | null;
+  /**
+   * Set by a store on a stored row it cannot read whole (e.g. its meta is not JSON): reports
+   * skip such an event and name it.
+   */
+  problem?: string;
 }
 
 /**
@@ -25,12 +30,4 @@ export interface StageStore {
   close(): Promise<void>;
 }
 
-/** The store cannot be opened, read or written. The message says which and why; nothing was changed. */
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
-
-/** A peer dependency the chosen store needs is not installed. */
-export function missingPeer(name: string, range: string, what: string, cause: unknown): StoreError {
-  return new StoreError(`${what} needs the \`${name}\` package: npm install ${name}@${range} (${(cause as Error).message})`);
-}
+export { missingPeer, StoreError } from '../storage/errors.js';

@@ -1,33 +1,48 @@
 import { z } from 'zod';
 import { InvalidOptionsError, parseOptions } from '../options/validate.js';
 import { DurationError, formatDuration, parseDuration } from './duration.js';
-import { openStore } from './open-store.js';
+import { openStore, type OpenStoreOptions } from './open-store.js';
 import { DEFAULT_STAGES, Pipeline } from './pipeline.js';
+import { unprintable } from './printable.js';
 import { computeStaleness, type StalenessReport } from './staleness-report.js';
-import type { RecordOutcome, StageStore } from './store.js';
+import { screenEvents } from './event-problems.js';
+import type { RecordOutcome, StageEvent, StageStore } from './store.js';
+import { parseTime } from './time.js';
 
 /** Clock skew tolerated between the machines of a pipeline before a timestamp counts as future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-const timestamp = z.union([z.date(), z.number(), z.string()]).transform((v, ctx) => {
-  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: `cannot read ${JSON.stringify(v)} as a time; use a Date, ms since the epoch, or ISO 8601` });
+const timestamp = z.unknown().transform((v, ctx) => {
+  try {
+    return parseTime(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
     return z.NEVER;
   }
-  return ms;
 });
+
+/** A model or version name: one printable line, so that it cannot break a report or a table. */
+const name = z
+  .string()
+  .min(1)
+  .superRefine((v, ctx) => {
+    const bad = unprintable(v);
+    if (bad) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} contains a control character (${bad}); use printable characters` });
+  });
 
 const recordInput = z
   .object({
-    model: z.string().min(1),
-    version: z.string().min(1),
+    model: name,
+    version: name,
     stage: z.string().min(1),
     at: timestamp.optional(),
     meta: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
-export type StageRecord = z.input<typeof recordInput>;
+export type StageRecord = Omit<z.input<typeof recordInput>, 'at'> & {
+  /** When the stage completed (default: now): a Date, whole ms since the epoch, or ISO 8601 with a time zone. */
+  at?: Date | number | string;
+};
 
 const stalenessInput = z
   .object({
@@ -37,7 +52,24 @@ const stalenessInput = z
     slo: z.record(z.string(), z.union([z.string(), z.number().positive()])).optional(),
   })
   .strict();
-export type StalenessQuery = z.input<typeof stalenessInput>;
+export type StalenessQuery = Omit<z.input<typeof stalenessInput>, 'now'> & { now?: Date | number | string };
+
+/**
+ * The event a record stands for, checked: each bad field is named, an unknown stage and a time
+ * in the future are refused. Nothing is stored, so a caller can check before opening a store.
+ */
+export function parseStageRecord(input: StageRecord, pipeline: Pipeline, now = Date.now()): StageEvent {
+  const e = parseOptions(recordInput, input, 'stage record');
+  pipeline.indexOf(e.stage);
+  const at = e.at ?? now;
+  if (at > now + FUTURE_TOLERANCE_MS) {
+    throw new InvalidOptionsError(
+      `Invalid stage record: at ${new Date(at).toISOString()} is ${formatDuration(at - now)} in the future; check the clock or the time given`,
+      ['at: in the future'],
+    );
+  }
+  return { model: e.model, version: e.version, stage: e.stage, at, meta: e.meta ?? null };
+}
 
 /**
  * Records when each stage of the pipeline completes for each model version, and reports the
@@ -54,8 +86,9 @@ export class StalenessTracker {
   }
 
   /** A tracker on the store a spec names: a SQLite file path or a postgres:// URL. */
-  static async open(spec: string, options: { stages?: readonly string[]; create?: boolean } = {}): Promise<StalenessTracker> {
-    return new StalenessTracker(await openStore(spec, { create: options.create ?? true }), options);
+  static async open(spec: string, options: { stages?: readonly string[] } & OpenStoreOptions = {}): Promise<StalenessTracker> {
+    const pipeline = new Pipeline(options.stages); // a bad pipeline is refused before the store is opened or created
+    return new StalenessTracker(await openStore(spec, options), { stages: pipeline.stages });
   }
 
   /**
@@ -64,17 +97,7 @@ export class StalenessTracker {
    * a re-run with a newer time replaces it.
    */
   async record(input: StageRecord): Promise<RecordOutcome> {
-    const e = parseOptions(recordInput, input, 'stage record');
-    this.pipeline.indexOf(e.stage);
-    const now = Date.now();
-    const at = e.at ?? now;
-    if (at > now + FUTURE_TOLERANCE_MS) {
-      throw new InvalidOptionsError(
-        `Invalid stage record: at ${new Date(at).toISOString()} is ${formatDuration(at - now)} in the future; check the clock or the time given`,
-        ['at: in the future'],
-      );
-    }
-    return this.store.record({ model: e.model, version: e.version, stage: e.stage, at, meta: e.meta ?? null });
+    return this.store.record(parseStageRecord(input, this.pipeline));
   }
 
   async staleness(query: StalenessQuery): Promise<StalenessReport> {
@@ -84,7 +107,10 @@ export class StalenessTracker {
       this.pipeline.indexOf(stage);
       slo[stage] = typeof value === 'number' ? value : parseDuration(value, `slo.${stage}`);
     }
-    return computeStaleness(q.model, await this.store.events(q.model), this.pipeline, q.now ?? Date.now(), slo);
+    const events = await this.store.events(q.model);
+    const models = events.length === 0 ? await this.store.models() : [];
+    const { usable, problems } = screenEvents(q.model, events, this.pipeline, this.store.where, models);
+    return computeStaleness(q.model, usable, this.pipeline, q.now ?? Date.now(), slo, problems);
   }
 
   close(): Promise<void> {

@@ -1,0 +1,28 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { cli } from './run-cli.js';
+import { PG_URL, postgresReachable, uniqueModel } from './stores.js';
+
+const pgUp = await postgresReachable();
+
+describe.skipIf(!pgUp)('reading a PostgreSQL store', () => {
+  it('needs only SELECT on stage_events: it creates nothing', async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    const role = `tfjs_reader_${process.pid}`;
+    const model = uniqueModel('read-only');
+    const database = (await admin.query('SELECT current_database() AS d')).rows[0].d as string;
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'reader-pw'`);
+    try {
+      await admin.query(`GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON stage_events TO ${role}`);
+      expect((await cli(['stage', 'record', '--store', PG_URL, '--model', model, '--version', 'v1', '--stage', 'deploy', '--at', '2026-11-20T00:00:00Z'])).code).toBe(0);
+      const reader = `postgresql://${role}:reader-pw@localhost:5432/${database}`;
+      const r = await cli(['staleness', '--store', reader, '--model', model, '--now', '2026-11-21T00:00:00Z']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/in production: v1, deployed 1d ago/);
+    } finally {
+      await admin.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+      await admin.end();
+    }
+  });
+});
