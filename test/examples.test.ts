@@ -5,9 +5,9 @@ import { backend } from './helpers/models.js';
 
 const run = promisify(execFile);
 
-async function example(name: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function example(name: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', `examples/${name}.ts`], { timeout: 150_000 });
+    const { stdout, stderr } = await run('npx', ['tsx', `examples/${name}.ts`, ...args], { timeout: 150_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -34,6 +34,19 @@ describe.skipIf(backend() !== 'wasm')('examples, as the README shows them', { ti
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^first NaN\/Infinity at epoch \d+, batch \d+ \(step \d+\): .*layer \w+, weight \w+\/\w+/);
+  });
+
+  it('the custom loop trains plain variables under watch, and fails at the step of a bad gradient', async () => {
+    const healthy = await example('custom-loop');
+    expect(healthy.code, `${healthy.stdout}\n${healthy.stderr}`).toBe(0);
+    expect(healthy.stdout).toMatch(/accuracy on the training digits: (8\d|9\d)\.\d%/);
+    expect(healthy.stdout).toMatch(/status: healthy \(3 epoch\(s\), 120 step\(s\), 120 check\(s\)/);
+    expect(healthy.stdout).toMatch(/^hidden +Variable/m);
+    const poisoned = await example('custom-loop', '--poison', '40');
+    expect(poisoned.code).toBe(1);
+    expect(poisoned.stderr.trim()).toBe(
+      "Training became numerically unstable at epoch 1, batch 0 (step 40): first non-finite value: the gradient of 'logits/bias' has 0 NaN and 10 Infinity among 10 values",
+    );
   });
 
   it('the dead-ReLU example names the dead layer and no other', async () => {
