@@ -44,7 +44,7 @@ runExample(async () => {
         }
         try {
           await watch.step({ loss: value, grads, batchSize }); // before the update: a bad gradient never lands
-          optimizer.applyGradients(grads);
+          optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
         } finally {
           tf.dispose([x, y, value, ...Object.values(grads)]);
         }

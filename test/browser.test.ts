@@ -1,4 +1,7 @@
 /// <reference lib="dom" />
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +87,29 @@ describe.skipIf(backend() !== 'cpu')('in a browser', { timeout: 180_000 }, () =>
         await page.screenshot({ path: join(tmpdir(), `tfjs-monitor-browser-${name}.png`) });
       }
       expect(outcomes.map((o) => o.backend)).toContain('cpu');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it.skipIf(!CHROMIUM)('the browser example builds, trains when clicked, and shows where the planted NaN was', async () => {
+    await promisify(execFile)('npx', ['tsx', 'examples/browser/build.ts'], { cwd: root, timeout: 120_000 });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(join(root, 'examples/browser/dist/index.html')).href);
+      await page.selectOption('#backend', 'cpu');
+      await page.check('#poison');
+      await page.click('#train');
+      await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('tensors left after'), null, { timeout: 120_000 });
+      const status = await page.textContent('#status');
+      expect(status).toMatch(/^Training became numerically unstable at epoch 0, batch 20 \(step 20\): first non-finite value: layer 'hidden2', weight 'hidden2\/kernel'/);
+      expect(status).toMatch(/tensors left after disposing the data and the model: 0$/);
+      await expect(page.frameLocator('#report').locator('.status').textContent()).resolves.toBe('failed');
+      await page.screenshot({ path: join(tmpdir(), 'tfjs-monitor-browser-example.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
