@@ -124,6 +124,7 @@ export class MonitorRun {
         examplesPerSecond: speed.examplesPerSecond,
         numTensors: tf.memory().numTensors,
         findings: run.findings.all.length,
+        maxAbs: Object.fromEntries(run.layers.flatMap((l, i) => (run.last[i]!.maxAbs === undefined ? [] : [[l.name, run.last[i]!.maxAbs]]))),
       },
       `epoch ${epoch} done: loss ${run.lastLoss === null ? 'n/a' : fmt(run.lastLoss)}, ${run.findings.all.length} finding(s)`,
     );
