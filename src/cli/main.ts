@@ -17,7 +17,8 @@ const USAGE = `usage: tfjs-monitor <command>
 commands:
   speed compare <baseline.json> <run.json> [--throughput 0.2] [--memory 0.2]
       compare a saved run (monitor.saveReport) with its baseline; exit 1 on a regression,
-      3 when the baseline file has no entry for the run's versions and backend
+      3 when the baseline file has no entry for the run's versions and backend, or a
+      judged figure is missing or 0 on one side (not comparable)
   speed record <run.json> --baseline <baseline.json>
       record a saved run as the baseline for its versions and backend
   stage record --store <path|postgres://…> --model M --version V --stage S [--at ISO] [--meta JSON]

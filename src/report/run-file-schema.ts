@@ -36,7 +36,7 @@ const lossSpike = trainingPosition.extend({ loss: jsonFloat, mean: jsonFloat, st
 
 export const baselineStatus = z.object({
   path: z.string(),
-  status: z.enum(['recorded', 'compared', 'missing', 'not-recorded']),
+  status: z.enum(['recorded', 'compared', 'not-comparable', 'missing', 'not-recorded']),
   comparison: z.object({ rows: z.array(comparisonRow), regressions: z.array(comparisonRow) }).optional(),
   reason: z.string().optional(),
 });

@@ -32,22 +32,28 @@ export function readBaselineFile(path: string, { missingIsEmpty = false } = {}):
   return parseJsonFile(path, baselineFile, 'baseline file', 'a tfjs-monitor speed baseline', '; it was left untouched');
 }
 
-const inReport = z.object({ speed: speedSummary });
+const inReport = z.object({ speed: speedSummary, status: z.string().optional() });
 
-/** The speed summary in a run file: a saved monitor report (its `speed`) or a bare summary. */
-export function readRunSummary(path: string): SpeedSummary {
+/**
+ * A run file: a saved monitor report (its `speed`, and its `status`) or a bare speed summary
+ * (status null).
+ */
+export function readRun(path: string): { summary: SpeedSummary; status: string | null } {
   const json = readJsonFile(path, 'run file');
   const fail = (error: z.ZodError) =>
     new InputFileError(`run file ${path} holds no speed summary (${formatIssues(error)}); save one with monitor.saveReport(path)`);
   if (json !== null && typeof json === 'object' && 'speed' in json) {
     const parsed = inReport.safeParse(json, { reportInput: true });
     if (!parsed.success) throw fail(parsed.error);
-    return parsed.data.speed;
+    return { summary: parsed.data.speed, status: parsed.data.status ?? null };
   }
   const parsed = speedSummary.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fail(parsed.error);
-  return parsed.data;
+  return { summary: parsed.data, status: null };
 }
+
+/** The speed summary in a run file. */
+export const readRunSummary = (path: string): SpeedSummary => readRun(path).summary;
 
 export function findBaseline(file: BaselineFile, key: BaselineKey): SpeedSummary | null {
   return file.entries.find((e) => sameKey(e.summary.key, key))?.summary ?? null;
