@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { withFileLock, type LockOptions } from '../common/file-lock.js';
 import { InputFileError, parseJsonFile, readJsonFile, writeFileAtomic } from '../common/files.js';
 import { formatIssues } from '../options/validate.js';
 import { describeKey, sameKey, speedSummary, type BaselineKey, type SpeedSummary } from './summary.js';
@@ -61,13 +62,21 @@ export function findBaseline(file: BaselineFile, key: BaselineKey): SpeedSummary
 
 /**
  * Records `summary` as the baseline for its key, replacing an older one for the same key and
- * keeping every other entry. The file is replaced atomically, so a crash never leaves half a file.
+ * keeping every other entry. Processes recording into the same file at once take turns (a lock
+ * file), so none loses another's entry; the file is replaced atomically, so a crash never leaves
+ * half a file.
  */
-export function recordBaseline(path: string, summary: SpeedSummary, now = new Date()): BaselineFile {
-  const file = readBaselineFile(path, { missingIsEmpty: true });
-  const entries = file.entries.filter((e) => !sameKey(e.summary.key, summary.key));
-  entries.push({ recordedAt: now.toISOString(), summary });
-  const next: BaselineFile = { format: FORMAT, entries };
-  writeFileAtomic(path, JSON.stringify(next, null, 2) + '\n', 'baseline file');
-  return next;
+export function recordBaseline(path: string, summary: SpeedSummary, now = new Date(), lock: LockOptions = {}): BaselineFile {
+  return withFileLock(
+    path,
+    () => {
+      const file = readBaselineFile(path, { missingIsEmpty: true });
+      const entries = file.entries.filter((e) => !sameKey(e.summary.key, summary.key));
+      entries.push({ recordedAt: now.toISOString(), summary });
+      const next: BaselineFile = { format: FORMAT, entries };
+      writeFileAtomic(path, JSON.stringify(next, null, 2) + '\n', 'baseline file');
+      return next;
+    },
+    lock,
+  );
 }
