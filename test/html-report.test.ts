@@ -12,6 +12,17 @@ import { CHROMIUM, launchChromium } from './helpers/browser.js';
 import { backend, disposeModel, memoryLogger, mlp } from './helpers/models.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
+
+/** What `tfjs-monitor parity --json` writes, with one feature row; `feature` changes that row. */
+function parityReport(feature: Record<string, unknown>) {
+  const side = (path: string) => ({ path, records: 3, malformed: { count: 0, lines: [] }, duplicateIds: 0, fingerprints: {}, violations: { records: 0, rate: 0, fields: {} } });
+  return {
+    training: side('t.jsonl'), serving: side('s.jsonl'), ok: false, empty: false, invariants: [],
+    features: [{ feature: 'f', base: 3, test: 3, match: 2, mismatch: 1, baseOnly: 0, testOnly: 0, mismatchRate: 1 / 3, skewed: false, examples: [], ...feature }],
+    summary: { skewedFeatures: 1, examplesPerSkewedFeature: {} }, ids: { joined: 3, trainingOnly: 0, servingOnly: 0, sampleTrainingOnly: [], sampleServingOnly: [] },
+    fingerprintMismatches: { records: 0, servingFingerprints: [], trainingFingerprints: [] },
+  };
+}
 const dir = mkdtempSync(join(tmpdir(), 'tfjs-monitor-report-'));
 let runJson = '';
 
@@ -50,15 +61,12 @@ describe.skipIf(backend() !== 'cpu')('the HTML report', () => {
     const staleness = join(dir, 'staleness.json');
     writeFileSync(staleness, JSON.stringify({
       model: `</script><script>alert(2)</script>`, now: '2026-11-20T00:00:00.000Z', stages: ['deploy'],
-      production: null, inFlight: [], stalled: [{ stage: HOSTILE, message: `${HOSTILE} stalled` }],
+      production: null, inFlight: [],
+      stalled: [{ kind: 'stage-stalled', model: 'm', version: 'v2', stage: HOSTILE, ageMs: 7200000, sloMs: 3600000, waitingSince: '2026-11-19T22:00:00.000Z', message: `${HOSTILE} stalled` }],
       perStage: [{ stage: HOSTILE, lastSuccess: null, version: null, ageMs: null, sloMs: 3600000, stalled: true }],
     }));
     const parity = join(dir, 'parity.json');
-    writeFileSync(parity, JSON.stringify({
-      features: [{ feature: HOSTILE, base: 3, test: 3, match: 2, mismatch: 1, baseOnly: 0, testOnly: 0, skewed: true, examples: [{ id: HOSTILE, training: 1, serving: 2 }] }],
-      summary: { skewedFeatures: 1, examplesPerSkewedFeature: {} }, ids: { joined: 3, trainingOnly: 0, servingOnly: 0 },
-      fingerprintMismatches: { records: 0 }, invariants: [], empty: false,
-    }));
+    writeFileSync(parity, JSON.stringify(parityReport({ feature: HOSTILE, skewed: true, examples: [{ id: HOSTILE, training: 1, serving: 2 }] })));
     const html = join(dir, 'run.html');
     const { stdout } = await promisify(execFile)('node', ['dist/cli/main.js', 'report', runJson, '-o', html, '--staleness', staleness, '--parity', parity]);
     expect(stdout).toMatch(/wrote .*run\.html/);
@@ -107,18 +115,18 @@ describe.skipIf(backend() !== 'cpu')('the HTML report', () => {
     expect(result.stderr).toMatch(/run file .*bad\.json is not what monitor\.saveReport\(\) writes: /);
     // Counts that are not numbers never reach the page as markup: the file is refused.
     const parity = join(dir, 'evil-parity.json');
-    writeFileSync(parity, JSON.stringify({ features: [{ feature: 'f', base: '<img src=x onerror=alert(1)>', test: 1, match: 1, mismatch: 0, baseOnly: 0, testOnly: 0, skewed: false, examples: [] }], summary: { skewedFeatures: 0 }, ids: { joined: 1, trainingOnly: 0, servingOnly: 0 } }));
+    writeFileSync(parity, JSON.stringify(parityReport({ base: '<img src=x onerror=alert(1)>' })));
     const evil = await promisify(execFile)('node', ['dist/cli/main.js', 'report', runJson, '-o', join(dir, 'y.html'), '--parity', parity]).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
     expect(evil.code).toBe(2);
-    expect(evil.stderr).toMatch(/parity report .* features\.0\.base: /);
-    // Any other failure (here: no such output folder) is exit 4, never 1, which means a finding.
+    expect(evil.stderr).toMatch(/parity report .* features\[0\]\.base: /);
+    // An output folder that does not exist is bad input too: exit 2, never 1, which means a finding.
     const other = await promisify(execFile)('node', ['dist/cli/main.js', 'report', runJson, '-o', join(dir, 'no/such/dir/x.html')]).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
-    expect(other).toMatchObject({ code: 4, stderr: expect.stringMatching(/^error: ENOENT/) });
+    expect(other).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: cannot write the HTML report .*x\.html: no such folder/) });
   });
 });

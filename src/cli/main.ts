@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { SpeedFileError } from '../speed/baseline-file.js';
 import { UsageError, type Io } from './io.js';
 import { speedCompare, speedRecord } from './speed.js';
 import { stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
@@ -11,13 +10,15 @@ import { StoreError } from '../staleness/store.js';
 import { DurationError } from '../staleness/duration.js';
 import { UnknownStageError } from '../staleness/pipeline.js';
 import { InvalidOptionsError } from '../options/validate.js';
+import { InputFileError } from '../common/files.js';
 
 const USAGE = `usage: tfjs-monitor <command>
 
 commands:
   speed compare <baseline.json> <run.json> [--throughput 0.2] [--memory 0.2]
       compare a saved run (monitor.saveReport) with its baseline; exit 1 on a regression,
-      3 when the baseline file has no entry for the run's versions and backend
+      3 when the baseline file has no entry for the run's versions and backend, or a
+      judged figure is missing or 0 on one side (not comparable)
   speed record <run.json> --baseline <baseline.json>
       record a saved run as the baseline for its versions and backend
   stage record --store <path|postgres://…> --model M --version V --stage S [--at ISO] [--meta JSON]
@@ -58,7 +59,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`${e.message}\n\n${USAGE}`);
       return 2;
     }
-    const known = [SpeedFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError];
+    const known = [InputFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError];
     const code = (e as { code?: string }).code ?? '';
     if (known.some((k) => e instanceof k) || code.startsWith('ERR_PARSE_ARGS')) {
       io.err(`error: ${(e as Error).message}`);

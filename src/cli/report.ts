@@ -1,58 +1,35 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { MonitorReport } from '../monitor/run-report.js';
-import { writeHtmlReport } from '../node/write-report.js';
-import type { ParityReport } from '../parity/check-parity.js';
-import type { StalenessReport } from '../staleness/staleness-report.js';
+import { checkJson, InputFileError, parseJsonFile, readJsonFile, writeFileAtomic } from '../common/files.js';
+import { renderHtmlReport } from '../report/html-report.js';
+import { parityReportSchema } from '../report/parity-schema.js';
+import { monitorReportSchema } from '../report/run-file-schema.js';
+import { stalenessReportSchema } from '../report/staleness-schema.js';
 import { UsageError, type Io } from './io.js';
 
 const USAGE = 'usage: tfjs-monitor report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json] [--title T]';
 
-// The shapes the renderer relies on; anything else in the files is carried along untouched.
-const num = z.number();
-const runShape = z.looseObject({
-  status: z.string(),
-  epochs: num,
-  steps: num,
-  findings: z.array(z.looseObject({ kind: z.string(), message: z.string(), step: num, epoch: num, batch: num, occurrences: num })),
-  layers: z.array(
-    z.looseObject({ name: z.string(), className: z.string(), weights: z.array(z.string()), last: z.looseObject({}), timeline: z.array(z.looseObject({ step: num })) }),
-  ),
-  speed: z
-    .looseObject({
-      msPerBatch: z.looseObject({ median: num.nullable(), p95: num.nullable() }),
-      memory: z.looseObject({ peakNumTensors: num, peakNumBytes: num }),
-    })
-    .nullable()
-    .optional(),
-});
-const stalenessShape = z.looseObject({ model: z.string(), perStage: z.array(z.looseObject({ stage: z.string() })), stalled: z.array(z.unknown()) });
-const parityShape = z.looseObject({
-  features: z.array(
-    z.looseObject({ feature: z.string(), base: num, test: num, match: num, mismatch: num, baseOnly: num, testOnly: num, skewed: z.boolean(), examples: z.array(z.unknown()) }),
-  ),
-  summary: z.looseObject({ skewedFeatures: num }),
-  ids: z.looseObject({ joined: num, trainingOnly: num, servingOnly: num }),
-});
+/** One report, or the list `staleness --json --model a --model b` writes: the schema follows the file. */
+function readStaleness(path: string) {
+  const json = readJsonFile(path, 'staleness report');
+  const schema = Array.isArray(json) ? z.array(stalenessReportSchema) : stalenessReportSchema;
+  return checkJson(json, schema, path, 'staleness report', 'what `tfjs-monitor staleness --json` writes');
+}
 
-function readJson<T>(path: string, shape: z.ZodType, what: string, makeWith: string): T {
-  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${what} ${path} is not valid JSON (${(e as Error).message})`);
-  }
-  const items = Array.isArray(json) && what === 'staleness report' ? json : [json];
-  for (const item of items) {
-    const parsed = shape.safeParse(item);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new UsageError(`${what} ${path} is not what ${makeWith} writes: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+/**
+ * Refuses an output that is one of the inputs, whatever path names it (./run.json, an absolute
+ * path, a symlink, a hard link): the same device and inode. Writing the page would destroy the run.
+ */
+function refuseOverwrite(output: string, inputs: { path: string; flag: string }[]): void {
+  const out = statSync(output, { throwIfNoEntry: false });
+  if (!out) return;
+  for (const input of inputs) {
+    const s = statSync(input.path, { throwIfNoEntry: false });
+    if (s && s.dev === out.dev && s.ino === out.ino) {
+      throw new InputFileError(`output ${output} is also an input (${input.flag} ${input.path}); choose another output path, nothing was written`);
     }
   }
-  return json as T;
 }
 
 /** `tfjs-monitor report <run.json> -o run.html`: the HTML report from a saved run. */
@@ -63,15 +40,23 @@ export function report(args: string[], io: Io): number {
     options: { output: { type: 'string', short: 'o' }, staleness: { type: 'string' }, parity: { type: 'string' }, title: { type: 'string' } },
   });
   if (positionals.length !== 1 || !values.output) throw new UsageError(USAGE);
-  const run = readJson<MonitorReport>(positionals[0]!, runShape, 'run file', 'monitor.saveReport()');
-  const staleness = values.staleness ? readJson<StalenessReport | StalenessReport[]>(values.staleness, stalenessShape, 'staleness report', '`tfjs-monitor staleness --json`') : undefined;
-  const parity = values.parity ? readJson<ParityReport>(values.parity, parityShape, 'parity report', '`tfjs-monitor parity --json`') : undefined;
-  writeHtmlReport(values.output, {
+  const runPath = positionals[0]!;
+  refuseOverwrite(values.output, [
+    { path: runPath, flag: 'the run file' },
+    ...(values.staleness ? [{ path: values.staleness, flag: '--staleness' }] : []),
+    ...(values.parity ? [{ path: values.parity, flag: '--parity' }] : []),
+  ]);
+  // Every input is read and checked before anything is written.
+  const run = parseJsonFile(runPath, monitorReportSchema, 'run file', 'what monitor.saveReport() writes');
+  const staleness = values.staleness ? readStaleness(values.staleness) : undefined;
+  const parity = values.parity ? parseJsonFile(values.parity, parityReportSchema, 'parity report', 'what `tfjs-monitor parity --json` writes') : undefined;
+  const html = renderHtmlReport({
     run,
     ...(staleness ? { staleness } : {}),
     ...(parity ? { parity } : {}),
     ...(values.title ? { title: values.title } : {}),
   });
+  writeFileAtomic(values.output, html, 'the HTML report');
   io.out(`wrote ${values.output}`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { findBaseline, NoBaselineError, readBaselineFile, readRunSummary, recordBaseline } from '../speed/baseline-file.js';
-import { compareSpeed, DEFAULT_SPEED_TOLERANCE, formatComparison } from '../speed/compare.js';
+import { findBaseline, NoBaselineError, readBaselineFile, readRun, readRunSummary, recordBaseline } from '../speed/baseline-file.js';
+import { InputFileError } from '../common/files.js';
+import { comparabilityProblems, compareSpeed, DEFAULT_SPEED_TOLERANCE, formatComparison, unusableAsBaseline } from '../speed/compare.js';
 import { describeKey } from '../speed/summary.js';
 import { UsageError, type Io } from './io.js';
 
@@ -11,7 +12,10 @@ function fraction(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-/** `tfjs-monitor speed compare <baseline.json> <run.json>`: 0 ok, 1 regression, 3 no baseline. */
+/**
+ * `tfjs-monitor speed compare <baseline.json> <run.json>`: 0 ok, 1 regression, 3 no baseline, or
+ * not comparable (a judged figure missing or zero on one side) with no regression among the others.
+ */
 export function speedCompare(args: string[], io: Io): number {
   const { positionals, values } = parseArgs({
     args,
@@ -32,19 +36,32 @@ export function speedCompare(args: string[], io: Io): number {
   }
   const comparison = compareSpeed(baseline, run, tolerance);
   io.out(`${describeKey(run.key)}\n\n${formatComparison(comparison)}\n`);
-  if (comparison.regressions.length === 0) {
-    io.out('no regression');
-    return 0;
+  const problems = comparabilityProblems(comparison);
+  const notComparable =
+    `not comparable with the baseline in ${baselinePath}: ${problems.join('; ')}. Missing data is not a pass; ` +
+    `record a baseline from a complete run with \`tfjs-monitor speed record <run.json> --baseline ${baselinePath}\``;
+  if (comparison.regressions.length > 0) {
+    io.out(`${comparison.regressions.length} regression(s): ${comparison.regressions.map((r) => r.metric).join(', ')}`);
+    if (problems.length) io.err(notComparable);
+    return 1;
   }
-  io.out(`${comparison.regressions.length} regression(s): ${comparison.regressions.map((r) => r.metric).join(', ')}`);
-  return 1;
+  if (problems.length) {
+    io.err(notComparable);
+    return 3;
+  }
+  io.out('no regression');
+  return 0;
 }
 
 /** `tfjs-monitor speed record <run.json> --baseline <baseline.json>` */
 export function speedRecord(args: string[], io: Io): number {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { baseline: { type: 'string' } } });
   if (positionals.length !== 1 || !values.baseline) throw new UsageError('usage: tfjs-monitor speed record <run.json> --baseline <baseline.json>');
-  const summary = readRunSummary(positionals[0]!);
+  const { summary, status } = readRun(positionals[0]!);
+  // As with speed.baseline.record: a run that failed or was stopped would replace a trusted baseline.
+  const unhealthy = status === 'failed' ? 'the run failed' : status === 'stopped' ? 'the run was stopped early' : null;
+  const unusable = unhealthy ?? unusableAsBaseline(summary);
+  if (unusable) throw new InputFileError(`run file ${positionals[0]} cannot be a baseline: ${unusable}; nothing was recorded`);
   const file = recordBaseline(values.baseline, summary);
   io.out(`recorded the baseline for ${describeKey(summary.key)} in ${values.baseline} (${file.entries.length} baseline(s) in the file)`);
   return 0;

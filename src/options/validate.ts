@@ -56,6 +56,28 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
+ * What is wrong in one zod issue, and the value given when the parse kept it (`reportInput`). For
+ * an unknown discriminator (a finding's `kind`) the input is the whole object, and the message
+ * already lists what is allowed.
+ */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) return `missing (expected ${issue.expected})`;
+  const shown = 'input' in issue && issue.code !== 'custom' && !('discriminator' in issue);
+  return `${issue.message}${shown ? `, got ${describe(issue.input)}` : ''}`;
+}
+
+/** One line for a zod issue: the field's path (`layers[0].last.maxAbs`) and what is wrong. */
+export function formatIssue(issue: z.core.$ZodIssue): string {
+  return `${formatPath(issue.path) || '(root)'}: ${issueMessage(issue)}`;
+}
+
+/** The first `max` problems of a failed parse, one per field, for a one-line error message. */
+export function formatIssues(error: z.ZodError, max = 5): string {
+  const more = error.issues.length - max;
+  return error.issues.slice(0, max).map(formatIssue).join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+/**
  * Parses `input` with `schema`, or throws InvalidOptionsError listing every bad field with what
  * is allowed and what was given. `what` names the thing being configured, e.g. 'TrainingMonitor options'.
  */
@@ -69,8 +91,7 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, wha
       const message = 'unknown option' + (allowed.length ? ` (allowed: ${allowed.join(', ')})` : '');
       return issue.keys.map((key) => ({ path: [...path, key], field: formatPath([...path, key]), message }));
     }
-    const got = 'input' in issue && issue.code !== 'custom' ? `, got ${describe(issue.input)}` : '';
-    return [{ path, field: formatPath(path) || '(root)', message: `${issue.message}${got}` }];
+    return [{ path, field: formatPath(path) || '(root)', message: issueMessage(issue) }];
   });
   const lines = problems.map((p) => `${p.field}: ${p.message}`);
   throw new InvalidOptionsError(`Invalid ${what}:\n  - ${lines.join('\n  - ')}`, problems);

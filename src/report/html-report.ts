@@ -2,6 +2,7 @@ import { describePosition } from '../core/findings.js';
 import type { Finding } from '../monitor/findings.js';
 import type { MonitorReport } from '../monitor/run-report.js';
 import type { ParityReport } from '../parity/check-parity.js';
+import { VERDICT_TEXT, verdictOf } from '../speed/compare.js';
 import { formatDuration } from '../staleness/duration.js';
 import type { StalenessReport } from '../staleness/staleness-report.js';
 import { CHARTS_SCRIPT } from './charts-script.js';
@@ -75,12 +76,15 @@ function speedSection(run: MonitorReport): string {
   const baseline = !s.baseline
     ? ''
     : comparison
-      ? `<h3>Against the baseline in ${e(s.baseline.path)}</h3><table><tr><th>metric</th><th>baseline</th><th>run</th><th>change</th><th>verdict</th></tr>` +
+      ? `<h3>Against the baseline in ${e(s.baseline.path)}</h3>` +
+        (s.baseline.status === 'not-comparable' ? `<p class="bad">Not comparable: ${e(s.baseline.reason ?? '')}.</p>` : '') +
+        '<table><tr><th>metric</th><th>baseline</th><th>run</th><th>change</th><th>verdict</th></tr>' +
         comparison.rows
+          .map((r) => [r, verdictOf(r)] as const)
           .map(
-            (r) =>
-              `<tr class="${r.regressed ? 'bad' : ''}"><td>${e(r.metric)}</td><td class="num">${num(r.baseline)}</td><td class="num">${num(r.run)}</td>` +
-              `<td class="num">${r.change === null ? '-' : (100 * r.change).toFixed(1) + '%'}</td><td>${r.regressed ? 'REGRESSION' : r.tolerance === null ? 'not judged' : 'ok'}</td></tr>`,
+            ([r, verdict]) =>
+              `<tr class="${verdict === 'regression' || verdict === 'not comparable' ? 'bad' : ''}"><td>${e(r.metric)}</td><td class="num">${num(r.baseline)}</td><td class="num">${num(r.run)}</td>` +
+              `<td class="num">${r.change === null ? '-' : (100 * r.change).toFixed(1) + '%'}</td><td>${VERDICT_TEXT[verdict] || 'not judged'}</td></tr>`,
           )
           .join('') +
         '</table>'
@@ -105,7 +109,8 @@ function stalenessSection(reports: StalenessReport[]): string {
         .join('');
       return (
         `<h3>${e(r.model)}</h3><p>${production}</p><table><tr><th>stage</th><th>last success</th><th>version</th><th>age</th><th>SLO</th><th></th></tr>${rows}</table>` +
-        r.stalled.map((s) => `<p class="bad">${e(s.message)}</p>`).join('')
+        r.stalled.map((s) => `<p class="bad">${e(s.message)}</p>`).join('') +
+        (r.problems ?? []).map((p) => `<p class="bad">${e(p.message)}</p>`).join('')
       );
     })
     .join('\n');

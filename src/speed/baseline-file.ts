@@ -1,5 +1,8 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { withFileLock, type LockOptions } from '../common/file-lock.js';
+import { InputFileError, parseJsonFile, readJsonFile, writeFileAtomic } from '../common/files.js';
+import { formatIssues } from '../options/validate.js';
 import { describeKey, sameKey, speedSummary, type BaselineKey, type SpeedSummary } from './summary.js';
 
 const FORMAT = 'tfjs-monitor/speed-baseline@1';
@@ -9,11 +12,6 @@ const baselineFile = z.object({
   entries: z.array(z.object({ recordedAt: z.string(), summary: speedSummary })),
 });
 export type BaselineFile = z.infer<typeof baselineFile>;
-
-/** A baseline or run file that is missing, unreadable or not what it should be. Nothing was written. */
-export class SpeedFileError extends Error {
-  override name = 'SpeedFileError';
-}
 
 /** No baseline was recorded for this run's code, model, data and backend. Not a pass, not a crash. */
 export class NoBaselineError extends Error {
@@ -29,45 +27,34 @@ export class NoBaselineError extends Error {
   }
 }
 
-function readJson(path: string, what: string): unknown {
-  if (!existsSync(path)) throw new SpeedFileError(`${what} ${path} does not exist`);
-  const text = readFileSync(path, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new SpeedFileError(`${what} ${path} is not valid JSON (${(e as Error).message}); it was left untouched`);
-  }
-}
-
-function problems(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
-
-/** Reads a baseline file; a missing one is empty when `missingIsEmpty`. */
+/** Reads a baseline file; a missing one is empty when `missingIsEmpty`. A bad one is an InputFileError. */
 export function readBaselineFile(path: string, { missingIsEmpty = false } = {}): BaselineFile {
   if (missingIsEmpty && !existsSync(path)) return { format: FORMAT, entries: [] };
-  const parsed = baselineFile.safeParse(readJson(path, 'baseline file'));
-  if (!parsed.success) {
-    throw new SpeedFileError(`baseline file ${path} is not a tfjs-monitor speed baseline: ${problems(parsed.error)}; it was left untouched`);
-  }
-  return parsed.data;
+  return parseJsonFile(path, baselineFile, 'baseline file', 'a tfjs-monitor speed baseline', '; it was left untouched');
 }
 
-/** The speed summary in a run file: a saved monitor report (its `speed`) or a bare summary. */
-export function readRunSummary(path: string): SpeedSummary {
-  const json = readJson(path, 'run file') as { speed?: unknown } | null;
-  const candidate = json && typeof json === 'object' && 'speed' in json ? json.speed : json;
-  const parsed = speedSummary.safeParse(candidate);
-  if (!parsed.success) {
-    throw new SpeedFileError(
-      `run file ${path} holds no speed summary (${problems(parsed.error)}); save one with monitor.saveReport(path)`,
-    );
+const inReport = z.object({ speed: speedSummary, status: z.string().optional() });
+
+/**
+ * A run file: a saved monitor report (its `speed`, and its `status`) or a bare speed summary
+ * (status null).
+ */
+export function readRun(path: string): { summary: SpeedSummary; status: string | null } {
+  const json = readJsonFile(path, 'run file');
+  const fail = (error: z.ZodError) =>
+    new InputFileError(`run file ${path} holds no speed summary (${formatIssues(error)}); save one with monitor.saveReport(path)`);
+  if (json !== null && typeof json === 'object' && 'speed' in json) {
+    const parsed = inReport.safeParse(json, { reportInput: true });
+    if (!parsed.success) throw fail(parsed.error);
+    return { summary: parsed.data.speed, status: parsed.data.status ?? null };
   }
-  return parsed.data;
+  const parsed = speedSummary.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw fail(parsed.error);
+  return { summary: parsed.data, status: null };
 }
+
+/** The speed summary in a run file. */
+export const readRunSummary = (path: string): SpeedSummary => readRun(path).summary;
 
 export function findBaseline(file: BaselineFile, key: BaselineKey): SpeedSummary | null {
   return file.entries.find((e) => sameKey(e.summary.key, key))?.summary ?? null;
@@ -75,15 +62,21 @@ export function findBaseline(file: BaselineFile, key: BaselineKey): SpeedSummary
 
 /**
  * Records `summary` as the baseline for its key, replacing an older one for the same key and
- * keeping every other entry. The file is replaced atomically, so a crash never leaves half a file.
+ * keeping every other entry. Processes recording into the same file at once take turns (a lock
+ * file), so none loses another's entry; the file is replaced atomically, so a crash never leaves
+ * half a file.
  */
-export function recordBaseline(path: string, summary: SpeedSummary, now = new Date()): BaselineFile {
-  const file = readBaselineFile(path, { missingIsEmpty: true });
-  const entries = file.entries.filter((e) => !sameKey(e.summary.key, summary.key));
-  entries.push({ recordedAt: now.toISOString(), summary });
-  const next: BaselineFile = { format: FORMAT, entries };
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n');
-  renameSync(tmp, path);
-  return next;
+export function recordBaseline(path: string, summary: SpeedSummary, now = new Date(), lock: LockOptions = {}): BaselineFile {
+  return withFileLock(
+    path,
+    () => {
+      const file = readBaselineFile(path, { missingIsEmpty: true });
+      const entries = file.entries.filter((e) => !sameKey(e.summary.key, summary.key));
+      entries.push({ recordedAt: now.toISOString(), summary });
+      const next: BaselineFile = { format: FORMAT, entries };
+      writeFileAtomic(path, JSON.stringify(next, null, 2) + '\n', 'baseline file');
+      return next;
+    },
+    lock,
+  );
 }

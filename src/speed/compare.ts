@@ -58,10 +58,59 @@ export function compareSpeed(baseline: SpeedSummary, run: SpeedSummary, toleranc
   return { rows, regressions: rows.filter((r) => r.regressed) };
 }
 
+/**
+ * A row's verdict. A judged figure missing on one side, or zero (the run or baseline measured
+ * nothing), is 'not comparable': never a pass. One absent on both sides (RSS in a browser,
+ * examples/s without batch sizes) was 'not measured' in either run.
+ */
+export type Verdict = 'ok' | 'regression' | 'not judged' | 'not measured' | 'not comparable';
+
+export function verdictOf(r: ComparisonRow): Verdict {
+  if (r.tolerance === null) return 'not judged';
+  if (r.regressed) return 'regression';
+  if (r.baseline === null && r.run === null) return 'not measured';
+  if (r.baseline === null || r.run === null || r.baseline === 0 || r.run === 0) return 'not comparable';
+  return 'ok';
+}
+
+const THROUGHPUT = ['examples/s (median)', 'ms/batch (median)'];
+
+/**
+ * Why the comparison is not comparable: each judged figure missing or zero on one side, or no
+ * throughput figure in either. Empty when every judged figure was compared.
+ */
+export function comparabilityProblems(c: SpeedComparison): string[] {
+  const problems = c.rows.flatMap((r) => {
+    if (verdictOf(r) !== 'not comparable') return [];
+    const side = (v: number | null, where: string) => (v === null ? [`${r.metric} missing in the ${where}`] : v === 0 ? [`${r.metric} is 0 in the ${where}`] : []);
+    return [...side(r.baseline, 'baseline'), ...side(r.run, 'run')];
+  });
+  const throughput = c.rows.filter((r) => THROUGHPUT.includes(r.metric));
+  if (throughput.every((r) => verdictOf(r) === 'not measured')) problems.push('no throughput figure (examples/s, ms/batch) in either');
+  return problems;
+}
+
+/** Why `summary` cannot serve as a baseline, or null: a baseline no run can be compared with is refused. */
+export function unusableAsBaseline(summary: SpeedSummary): string | null {
+  if (summary.batches === 0) return 'it ran no batch';
+  const self = compareSpeed(summary, summary, DEFAULT_SPEED_TOLERANCE);
+  const zero = self.rows.filter((r) => verdictOf(r) === 'not comparable').map((r) => r.metric);
+  if (zero.length) return `${zero.join(', ')} ${zero.length > 1 ? 'are' : 'is'} 0`;
+  return comparabilityProblems(self).length ? 'it has no throughput figure (examples/s, ms/batch)' : null;
+}
+
 function num(v: number | null): string {
   if (v === null) return '-';
   return Math.abs(v) >= 1e5 ? v.toExponential(3) : String(+v.toFixed(2));
 }
+
+export const VERDICT_TEXT: Record<Verdict, string> = {
+  ok: 'ok',
+  regression: 'REGRESSION',
+  'not judged': '',
+  'not measured': 'not measured',
+  'not comparable': 'NOT COMPARABLE',
+};
 
 /** A side-by-side table for a terminal or CI log. */
 export function formatComparison(c: SpeedComparison): string {
@@ -73,7 +122,7 @@ export function formatComparison(c: SpeedComparison): string {
       num(r.run),
       r.change === null ? '-' : `${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(1)}%`,
       r.tolerance === null ? 'not judged' : `${r.better === 'higher' ? '-' : '+'}${(r.tolerance * 100).toFixed(0)}%`,
-      r.regressed ? 'REGRESSION' : r.tolerance === null ? '' : 'ok',
+      VERDICT_TEXT[verdictOf(r)],
     ]),
   ];
   return formatTable(rows);

@@ -1,22 +1,23 @@
 import type { Logger } from 'pino';
 import { findBaseline, readBaselineFile, recordBaseline } from './baseline-file.js';
-import { compareSpeed, type SpeedComparison } from './compare.js';
+import { comparabilityProblems, compareSpeed, unusableAsBaseline, type SpeedComparison } from './compare.js';
 import type { ResolvedSpeedOptions } from './options.js';
 import type { SpeedSummary } from './summary.js';
 
 /** What happened with the speed baseline at the end of the run. */
 export interface BaselineStatus {
   path: string;
-  status: 'recorded' | 'compared' | 'missing' | 'not-recorded';
+  status: 'recorded' | 'compared' | 'not-comparable' | 'missing' | 'not-recorded';
   comparison?: SpeedComparison;
-  /** Why a run was not recorded as the baseline. */
+  /** Why a run was not recorded as the baseline, or is not comparable with it. */
   reason?: string;
 }
 
 /**
  * Records the run as the baseline, or compares it with the recorded one, as configured. A run
- * that failed, stopped early or ran no batch is never recorded: it would replace a trusted
- * baseline with a wrong one.
+ * that failed, stopped early, ran no batch or measured a judged figure as 0 is never recorded: it
+ * would replace a trusted baseline with a wrong one. A comparison with missing or zero figures is
+ * 'not-comparable', never 'compared'.
  */
 export function settleBaseline(
   options: NonNullable<ResolvedSpeedOptions['baseline']>,
@@ -26,7 +27,7 @@ export function settleBaseline(
 ): BaselineStatus {
   const path = options.path;
   if (options.record) {
-    const reason = unhealthy ?? (summary.batches === 0 ? 'it ran no batch' : null);
+    const reason = unhealthy ?? unusableAsBaseline(summary);
     if (reason) {
       logger.warn({ event: 'tfjs-monitor.baseline-not-recorded', path, reason }, `speed baseline not recorded in ${path}: ${reason}`);
       return { path, status: 'not-recorded', reason };
@@ -44,5 +45,15 @@ export function settleBaseline(
     );
     return { path, status: 'missing' };
   }
-  return { path, status: 'compared', comparison: compareSpeed(baseline, summary, options.tolerance) };
+  const comparison = compareSpeed(baseline, summary, options.tolerance);
+  // Missing or zero figures are not a pass. Regressions among the figures that were compared still count.
+  const problems = comparabilityProblems(comparison);
+  if (problems.length === 0) return { path, status: 'compared', comparison };
+  const reason = problems.join('; ');
+  logger.warn(
+    { event: 'tfjs-monitor.baseline-not-comparable', path, key: summary.key, problems },
+    `speed baseline in ${path} is not comparable with this run (${reason}): nothing judged on those figures; ` +
+      'record a new baseline from a complete run',
+  );
+  return { path, status: 'not-comparable', comparison, reason };
 }
