@@ -20,6 +20,8 @@ export class FindingLog<F extends FindingBase> {
   constructor(
     private readonly logger: Logger,
     private readonly requestStop: () => void,
+    /** Told of every new finding (not of later occurrences), after it is logged. */
+    private readonly onAdd: (finding: F) => void = () => {},
   ) {}
 
   get all(): readonly F[] {
@@ -54,6 +56,7 @@ export class FindingLog<F extends FindingBase> {
         (stops ? ` — stopping training (action '${finding.action}')` : ''),
     );
     if (finding.action === 'fail') this.failingList.push(finding);
+    this.onAdd(finding);
     if (!stops) return;
     this.requestStop();
     this.stopper ??= finding;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Logger } from '../core/logger.js';
+import type { MonitorSink } from './sink.js';
 import { parseOptions } from '../options/validate.js';
 import { speedOptions } from '../speed/options.js';
 import { deadReluOptions } from '../stability/dead-relu.js';
@@ -71,6 +72,12 @@ export const trainingMonitorOptions = z
     timelinePoints: z.number().int().min(2).default(512),
     /** Records the pipeline stages train_start and train_end of this model version. Default: off. */
     staleness: z.object({ tracker: stageRecorder, model: z.string().min(1), version: z.string().min(1) }).strict().optional(),
+    /** Where the run's figures go as they are made (TensorBoard, a Pushgateway, your own). Default: none. */
+    sinks: z
+      .array(
+        z.custom<MonitorSink>((v) => v !== null && typeof v === 'object', { message: 'expected a sink: an object with step, epoch, finding or end methods' }),
+      )
+      .default([]),
     /** Training speed and memory: per-batch timings, leak detection, baselines. Always recorded. */
     speed: speedOptions.default(() => speedOptions.parse({})),
   })

@@ -14,6 +14,7 @@ import type { TrainingBatchRelu } from '../tfjs/relu-batch-watch.js';
 import type { WeightSnapshot } from '../tfjs/weight-snapshot.js';
 import type { Door, Target } from './door.js';
 import type { Finding } from './findings.js';
+import { SinkDispatch } from './sink-dispatch.js';
 import type { ResolvedOptions } from './options.js';
 import type { EpochLogs, LossPoint, Measured } from './run-report.js';
 import { Timeline } from './timeline.js';
@@ -33,6 +34,7 @@ export class RunState {
   readonly bounds: WeightBounds;
   readonly speed: SpeedRecorder;
   readonly findings: FindingLog<Finding>;
+  readonly sinks: SinkDispatch;
   readonly loss: BoundedSeries<LossPoint>;
   readonly epochLogs: EpochLogs[] = [];
   readonly spikes: LossSpike[] = [];
@@ -83,7 +85,8 @@ export class RunState {
     this.strategy = resolveStrategy(options.strategy);
     this.bounds = new WeightBounds(options.weightBounds, this.weights);
     this.speed = new SpeedRecorder(options.speed, options.timelinePoints, door.processMemory);
-    this.findings = new FindingLog<Finding>(door.logger, () => door.requestStop());
+    this.sinks = new SinkDispatch(this);
+    this.findings = new FindingLog<Finding>(door.logger, () => door.requestStop(), (f) => this.sinks.queueFinding(f));
     this.loss = new BoundedSeries<LossPoint>(options.timelinePoints, (a, b) => ({
       step: a.step,
       toStep: b.toStep,
@@ -101,13 +104,16 @@ export class RunState {
     this.pending.set(layer, m);
   }
 
-  /** Commits this step's measures to the layer timelines. */
-  commit(at: TrainingPosition): void {
+  /** Commits this step's measures to the layer timelines; returns them, by layer name. */
+  commit(at: TrainingPosition): { name: string; measured: Measured }[] {
+    const committed: { name: string; measured: Measured }[] = [];
     for (const [layer, measured] of this.pending) {
       this.timelines[layer]!.add(at, measured);
       Object.assign(this.last[layer]!, measured);
+      committed.push({ name: this.layers[layer]!.name, measured });
     }
     this.pending.clear();
+    return committed;
   }
 
   /** 'off', 'kernel' or 'on-detect': 'on-detect' is the default when a probe batch is given, and needs a model. */

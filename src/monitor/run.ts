@@ -2,16 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingPosition } from '../core/findings.js';
 import { fmt } from '../core/format-number.js';
 import type { BaselineKey } from '../speed/summary.js';
-import type { Growth } from '../speed/growth.js';
-import type { BatchGrowth } from '../speed/speed-recorder.js';
 import { KernelTrap } from '../tfjs/kernel-trap.js';
 import { TrainingBatchRelu } from '../tfjs/relu-batch-watch.js';
 import type { Door, Target } from './door.js';
 import { TrainingInstabilityError } from './instability-error.js';
 import type { ResolvedOptions } from './options.js';
+import { buildReport } from './build-report.js';
 import { installRelu, measureRelu, releaseRelu } from './relu-check.js';
 import { RunState } from './run-state.js';
 import { disposeSnapshots, takeInitialSnapshots } from './snapshots.js';
+import { recordGrowth, settleBaseline } from './speed-check.js';
 import { checkLosses, checkStep, type GradEntry, type LossEntry } from './weight-check.js';
 
 /**
@@ -86,8 +86,8 @@ export class MonitorRun {
     await this.guard(async () => {
       if (at.step % run.options.checkEvery === 0 || grads.length > 0) await checkStep(run, at, losses, grads);
       if (run.options.deadRelu && at.step % run.options.deadRelu.every === 0) await measureRelu(run, at);
-      this.recordGrowth(at, growth);
-      run.commit(at);
+      recordGrowth(run, at, growth);
+      await run.sinks.step(run, at, run.commit(at));
     });
     return at;
   }
@@ -110,6 +110,7 @@ export class MonitorRun {
         if (value !== undefined) values[key] = typeof value === 'number' ? value : (await value.data())[0]!;
       }
       run.epochLogs.push({ ...values, epoch });
+      await run.sinks.epoch(run.lastPosition, epoch, run.epochLogs.at(-1)!, speed);
       // The epoch's average loss covers batches between checks, and validation losses (val_*).
       const losses = Object.entries(values).filter(([k]) => k === 'loss' || k.endsWith('_loss')).map(([key, value]) => ({ key, value }));
       if (run.lastPosition) await checkLosses(run, run.lastPosition, losses, true);
@@ -146,12 +147,13 @@ export class MonitorRun {
           run.commit(run.lastPosition);
         }
         this.releaseTrap();
-        this.settleBaseline();
+        settleBaseline(run, this.baselineKey());
         // A model that failed or stopped early did not complete the stage.
         if (run.findings.failing.length === 0 && !run.findings.stoppedBy) await this.recordStage('train_end');
       });
     }
     this.release();
+    await this.guard(() => run.sinks.end(() => buildReport(this, run.options)));
   }
 
   /** What the door must raise once it is safe: the monitor's own error, or the failing findings. */
@@ -169,6 +171,8 @@ export class MonitorRun {
     releaseRelu(this.state);
     disposeSnapshots(this.state);
     this.state.endedAt ??= new Date().toISOString();
+    // A fit that tfjs aborted: no onTrainEnd will come, so the sinks hear of the end from here.
+    if (!this.state.findings.ended) void this.state.sinks.end(() => buildReport(this, this.state.options)).catch(() => {});
   }
 
   private releaseTrap(): void {
@@ -200,52 +204,4 @@ export class MonitorRun {
     this.state.door.logger.info({ event: 'tfjs-monitor.stage', model, version, stage }, `staleness: ${model} ${version} ${stage} recorded`);
   }
 
-  private settleBaseline(): void {
-    const run = this.state;
-    const options = run.options.speed.baseline;
-    if (!options || !run.door.baselines) return;
-    const unhealthy = run.findings.failing.length ? 'the run failed' : run.findings.stoppedBy ? 'the run was stopped early' : null;
-    run.baseline = run.door.baselines.settle(options, run.speed.summary(this.baselineKey()), unhealthy, run.door.logger);
-    const regressions = run.baseline.comparison?.regressions ?? [];
-    if (regressions.length === 0) return;
-    const at = run.lastPosition ?? { epoch: run.epoch, batch: 0, step: 0 };
-    const list = regressions
-      .map((r) => `${r.metric} ${fmt(r.baseline!)} → ${fmt(r.run!)} (${r.change! >= 0 ? '+' : ''}${fmt(100 * r.change!)}%)`)
-      .join(', ');
-    run.findings.add('speed-regression', {
-      kind: 'speed-regression',
-      action: options.action,
-      ...at,
-      baselinePath: options.path,
-      key: this.baselineKey(),
-      regressions,
-      message: `slower or heavier than the baseline in ${options.path}: ${list}`,
-      occurrences: 1,
-      lastStep: at.step,
-    });
-  }
-
-  private recordGrowth(at: TrainingPosition, growth: BatchGrowth): void {
-    const run = this.state;
-    const leak = run.options.speed.leak;
-    const report = (kind: 'tensor-leak' | 'memory-growth', figure: 'numTensors' | 'numBytes', g: Growth, tolerance: number) => {
-      if (run.findings.seenAgain(kind, at)) return;
-      const unit = figure === 'numTensors' ? 'tensors' : 'tensor bytes';
-      run.findings.add(kind, {
-        kind,
-        action: leak.action,
-        ...at,
-        figure,
-        ...g,
-        tolerance,
-        message:
-          `${unit} grew from ${g.from} to ${g.to} over the last ${g.window} batches ` +
-          `(${fmt(g.perBatch)} per batch, rising at ${g.rises} of them; tolerance ${tolerance} per batch)`,
-        occurrences: 1,
-        lastStep: at.step,
-      });
-    };
-    if (growth.tensors) report('tensor-leak', 'numTensors', growth.tensors, leak.tensorsPerBatch);
-    else if (growth.bytes) report('memory-growth', 'numBytes', growth.bytes, leak.bytesPerBatch);
-  }
 }

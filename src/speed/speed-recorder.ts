@@ -48,6 +48,8 @@ export class SpeedRecorder {
   private readonly recentBytes: number[] = [];
   private peak: MemorySample = { step: 0, numTensors: 0, numBytes: 0 };
   private last: MemorySample = { step: 0, numTensors: 0, numBytes: 0 };
+  /** The batch that ended last: its time and examples/s (null when unknown). */
+  lastBatch: { ms: number | null; examplesPerSecond: number | null } = { ms: null, examplesPerSecond: null };
   private batchStart: number | null = null;
   /** Tensors tfjs keeps on purpose until training ends (History's epoch logs): not a leak. */
   private retained = 0;
@@ -84,8 +86,10 @@ export class SpeedRecorder {
 
   /** Records the batch that just ended; returns the growth trends seen over the leak window. */
   batchEnd(now: number, step: number, size: number | undefined): BatchGrowth {
+    this.lastBatch = { ms: null, examplesPerSecond: null };
     if (this.batchStart !== null) {
       const ms = now - this.batchStart;
+      this.lastBatch = { ms, examplesPerSecond: size !== undefined && ms > 0 ? (size * 1000) / ms : null };
       this.batchMs.push(ms);
       this.batchTimes.add({ step, toStep: step, meanMs: ms, maxMs: ms });
       if (size !== undefined && ms > 0) this.examplesPerSecond.push((size * 1000) / ms);
@@ -110,6 +114,11 @@ export class SpeedRecorder {
       tensors: sustainedGrowth(this.recentTensors, this.options.leak.tensorsPerBatch),
       bytes: sustainedGrowth(this.recentBytes, this.options.leak.bytesPerBatch),
     };
+  }
+
+  /** The memory sample of the batch that ended last. */
+  get lastSample(): MemorySample {
+    return this.last;
   }
 
   /** Records the monitor's own time in one batch's hooks. */
