@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '../common/metrics-registry.js';
 import { InvalidOptionsError } from '../options/validate.js';
 import { printable } from '../staleness/printable.js';
 import { stalenessRegistry } from '../staleness/prometheus.js';
@@ -22,7 +22,7 @@ function deadlineMs(req: IncomingMessage, timeoutMs: number): number {
   return scrape > 0 ? Math.min(timeoutMs, Math.max(scrape - 500, scrape / 2)) : timeoutMs;
 }
 
-function handler(registry: Registry, timeoutMs: number, store: string) {
+function handler(registry: MetricsRegistry, timeoutMs: number, store: string) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname; // Prometheus may add scrape parameters
     if (path !== '/metrics') {

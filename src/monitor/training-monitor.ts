@@ -5,7 +5,7 @@ import { defaultLogger, type Logger } from '../core/logger.js';
 import { renderHtmlReport, type HtmlReportInput } from '../report/html-report.js';
 import { countTensors, lossEntries, type Logs } from '../tfjs/fit-logs.js';
 import { failAfterCallbacks, onFitSettled } from '../tfjs/fit-hooks.js';
-import { assertLayersModel, assertWatchTarget } from '../tfjs/model-guard.js';
+import { assertLayersModel, assertWatchTarget, twoCopies } from '../tfjs/model-guard.js';
 import { listLayers, variableLayers, type VariableSet } from '../tfjs/model-weights.js';
 import { buildReport } from './build-report.js';
 import type { Platform, Target } from './door.js';
@@ -97,7 +97,7 @@ export class TrainingMonitor extends Callback {
       throw new MonitorSetupError(
         'TrainingMonitor was wrapped as a plain-object callback, so it cannot see the model. This happens when it ' +
           'comes after a plain-object callback in `callbacks` (wrap those in `new tf.CustomCallback({...})`, or pass `callbacks: monitor.with(...others)`), or ' +
-          'when two copies of @tensorflow/tfjs-layers are loaded (run `npm ls @tensorflow/tfjs-layers` and dedupe).',
+          'when two copies of tfjs are loaded: ' + twoCopies(),
       );
     }
     this.run = null; // A setup error below must not leave the previous run's report standing.

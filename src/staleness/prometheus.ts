@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '../common/metrics-registry.js';
 import { formatDuration } from './duration.js';
 import { missingPeer } from './store.js';
 import type { StalenessReport } from './staleness-report.js';
@@ -14,7 +14,7 @@ export const UNREADABLE_METRIC = 'tfjs_monitor_store_unreadable_events';
  * Prometheus practice it exports timestamps, not ages: `time() - metric` is the age, computed by
  * the server, so a stalled exporter cannot make a stale model look fresh.
  */
-export async function stalenessRegistry(tracker: StalenessTracker, models: string[]): Promise<Registry> {
+export async function stalenessRegistry(tracker: StalenessTracker, models: string[]): Promise<MetricsRegistry> {
   let client: typeof import('prom-client');
   try {
     client = await import('prom-client');

@@ -1,8 +1,33 @@
-import { LayersModel } from '@tensorflow/tfjs-layers';
+import { LayersModel, version_layers } from '@tensorflow/tfjs-layers';
+
+/** The oldest @tensorflow/tfjs tested with this package (the peer range starts here). */
+export const OLDEST_TFJS = '4.0.0';
 
 /** The model is not a tfjs LayersModel, or comes from another copy of tfjs than ours. */
 export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
+}
+
+/** The tfjs-layers version a model was built with, from its Keras JSON (`keras_version: 'tfjs-layers 4.0.0'`). */
+function layersVersionOf(model: unknown): string | null {
+  try {
+    const json = JSON.parse((model as { toJSON(u: null, asString: boolean): string }).toJSON(null, true)) as { keras_version?: string };
+    return json.keras_version?.replace(/^tfjs-layers /, '') ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a model from another copy of tfjs cannot be watched, and how to end up with one copy. */
+export function twoCopies(model?: unknown): string {
+  const theirs = model === undefined ? null : layersVersionOf(model);
+  return (
+    `the model comes from ${theirs ? `@tensorflow/tfjs-layers ${theirs}` : 'another copy of @tensorflow/tfjs-layers'}, ` +
+    `while tfjs-monitor loaded @tensorflow/tfjs-layers ${version_layers}: two copies of tfjs are in this process. ` +
+    `tfjs-monitor needs @tensorflow/tfjs ${OLDEST_TFJS} or later 4.x and uses the copy your project has: ` +
+    `run \`npm ls @tensorflow/tfjs-core @tensorflow/tfjs-layers\`, and make them resolve to one version ` +
+    `(install @tensorflow/tfjs before tfjs-monitor, or the same version of each @tensorflow package; \`npm dedupe\`).`
+  );
 }
 
 function looksLikeLayersModel(value: unknown): boolean {
@@ -16,14 +41,7 @@ function looksLikeLayersModel(value: unknown): boolean {
  */
 export function assertLayersModel(model: unknown, where: string): asserts model is LayersModel {
   if (model instanceof LayersModel) return;
-  if (looksLikeLayersModel(model)) {
-    throw new UnsupportedModelError(
-      `${where}: the model is a LayersModel from a different copy of @tensorflow/tfjs-layers than ` +
-        `the one tfjs-monitor uses, so two copies of tfjs are loaded in this process. ` +
-        `Run \`npm ls @tensorflow/tfjs-layers @tensorflow/tfjs-core\` and make them resolve to one ` +
-        `version (tfjs-monitor declares tfjs as a peer dependency; \`npm dedupe\` usually fixes it).`,
-    );
-  }
+  if (looksLikeLayersModel(model)) throw new UnsupportedModelError(`${where}: ${twoCopies(model)}`);
   const got = model === null ? 'null' : typeof model === 'object' ? (model.constructor?.name ?? 'object') : typeof model;
   throw new UnsupportedModelError(
     `${where}: expected a tfjs LayersModel (from tf.sequential() or tf.model()), got ${got}. ` +
