@@ -16,6 +16,7 @@ export { openStore, type OpenStoreOptions } from '../staleness/open-store.js';
 export { alertingRules, stalenessRegistry } from '../staleness/prometheus.js';
 export type { MetricsRegistry } from '../common/metrics-registry.js';
 export { defineFeatures, FeatureSet, FeatureInputError, type FeatureDefinition, type Features, type FeatureValue } from '../parity/feature-set.js';
+export type { StandardSchemaV1 } from '../parity/standard-schema.js';
 export { openFeatureLog, readFeatureLog, type FeatureLogWriter, type FeatureLogRecord } from '../parity/feature-log.js';
 export { checkParity, type ParityReport, type ParityOptions, type FeatureSkew, type InvariantFinding } from '../parity/check-parity.js';
 export { parseTolerances, type Tolerance, type Tolerances } from '../parity/tolerance.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidOptionsError } from '../options/validate.js';
 import type { FeatureLogRecord, FeatureLogWriter } from './feature-log.js';
+import { assertStandardSchema, issueFields, validateSync, type InferOutput, type StandardSchemaV1 } from './standard-schema.js';
 
 /** A feature value: a number, a string, a boolean, or a fixed-length numeric array. */
 export type FeatureValue = number | string | boolean | number[];
@@ -18,21 +19,41 @@ export class FeatureInputError extends Error {
   }
 }
 
-export interface FeatureDefinition<S extends z.ZodType> {
+export interface FeatureDefinition<S extends StandardSchemaV1> {
   name: string;
   version: string;
-  /** The data contract of a raw example (ML Test Score Monitor 2: data invariants). */
+  /**
+   * The data contract of a raw example (ML Test Score Monitor 2: data invariants): any Standard
+   * Schema, e.g. a zod (3.24 or later, or 4), valibot or arktype schema. It must validate synchronously.
+   */
   input: S;
   /** Pure: the same raw example gives the same features, in training and in serving. */
-  compute: (raw: z.output<S>) => Features;
+  compute: (raw: InferOutput<S>) => Features;
 }
 
-/** Dotted paths of the fields a zod error names, e.g. `address.zip` or `items[2]`. */
-export function violatedFields(error: z.ZodError): string[] {
-  const paths = error.issues.map((i) =>
-    i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`)).join('') || '(root)',
-  );
-  return [...new Set(paths)];
+/**
+ * The schema for the fingerprint: zod 4's JSON Schema (or its type, for what JSON Schema cannot
+ * express, e.g. transforms), as fingerprints always were; other schemas as their own JSON.
+ */
+function describeSchema(schema: StandardSchemaV1): unknown {
+  const zod4 = (schema as { def?: { type?: unknown } }).def;
+  if (zod4) {
+    try {
+      return z.toJSONSchema(schema as unknown as z.ZodType);
+    } catch {
+      return String(zod4.type);
+    }
+  }
+  const seen = new WeakSet<object>();
+  const text = JSON.stringify(schema, (key, v: unknown) => {
+    if (typeof v === 'function' || key === '~standard') return undefined;
+    if (v !== null && typeof v === 'object') {
+      if (seen.has(v)) return undefined;
+      seen.add(v);
+    }
+    return v;
+  });
+  return `${schema['~standard'].vendor}:${text ?? ''}`;
 }
 
 /** Stable short id of 32 bits for deterministic sampling: both sides sample the same ids. */
@@ -55,7 +76,7 @@ export function sampled(id: string, rate: number): boolean {
  * version, the compute function's source and the input schema, so a serving process running a
  * different definition is told apart in the logs.
  */
-export class FeatureSet<S extends z.ZodType = z.ZodType> {
+export class FeatureSet<S extends StandardSchemaV1 = StandardSchemaV1> {
   readonly name: string;
   readonly version: string;
   readonly fingerprint: string;
@@ -63,14 +84,10 @@ export class FeatureSet<S extends z.ZodType = z.ZodType> {
   private servingLog: { writer: FeatureLogWriter; sampleRate: number } | null = null;
 
   constructor(private readonly definition: FeatureDefinition<S>) {
+    assertStandardSchema(definition.input, `defineFeatures '${definition.name}'`);
     this.name = definition.name;
     this.version = definition.version;
-    let schema: unknown;
-    try {
-      schema = z.toJSONSchema(definition.input);
-    } catch {
-      schema = String(definition.input.def.type); // schemas JSON Schema cannot express (transforms)
-    }
+    const schema = describeSchema(definition.input);
     this.fingerprint = createHash('sha256')
       .update(JSON.stringify({ name: definition.name, version: definition.version, compute: definition.compute.toString(), schema }))
       .digest('hex')
@@ -79,18 +96,18 @@ export class FeatureSet<S extends z.ZodType = z.ZodType> {
 
   /** The raw example's schema violations: empty when it fits the data contract. */
   violations(raw: unknown): string[] {
-    const parsed = this.definition.input.safeParse(raw);
-    return parsed.success ? [] : violatedFields(parsed.error);
+    const result = validateSync(this.definition.input, raw, this.name);
+    return result.issues ? issueFields(result.issues) : [];
   }
 
   /** The features of a raw example; throws FeatureInputError naming the fields that break the schema. */
   compute(raw: unknown): Features {
-    const parsed = this.definition.input.safeParse(raw);
-    if (!parsed.success) {
-      const fields = violatedFields(parsed.error);
+    const result = validateSync(this.definition.input, raw, this.name);
+    if (result.issues) {
+      const fields = issueFields(result.issues);
       throw new FeatureInputError(`${this.name}: the raw example breaks the input schema at ${fields.join(', ')}`, fields);
     }
-    return this.definition.compute(parsed.data);
+    return this.definition.compute(result.value);
   }
 
   /**
@@ -182,6 +199,6 @@ export class FeatureSet<S extends z.ZodType = z.ZodType> {
 }
 
 /** Defines the one feature function used by training and serving. */
-export function defineFeatures<S extends z.ZodType>(definition: FeatureDefinition<S>): FeatureSet<S> {
+export function defineFeatures<S extends StandardSchemaV1>(definition: FeatureDefinition<S>): FeatureSet<S> {
   return new FeatureSet(definition);
 }
