@@ -64,8 +64,17 @@ export const trainingMonitorOptions = z
     weightBounds: z.array(weightBoundRule).default(() => DEFAULT_WEIGHT_BOUNDS.map((r) => ({ ...r }))),
     /** Dead ReLU units. Default: off. */
     deadRelu: deadReluOptions(tensorOrTensors).optional(),
-    /** Default: JSON lines on stderr in Node, the console in a browser. */
+    /**
+     * Default: readable lines at a terminal and in a browser console, JSON lines on stderr in Node
+     * otherwise (CI logs, pipes). A logger given receives every event as JSON, whatever `verbose`.
+     */
     logger: logger.optional(),
+    /**
+     * tfjs's convention, for the default logger: 0 shows only findings and warnings; 1 also one line
+     * per epoch, and progress every 10 s on long epochs (left to tfjs-node's own progress bar when
+     * `fit`'s verbose is on there). Default 1.
+     */
+    verbose: z.union([z.literal(0), z.literal(1)]).default(1),
     /** How weights are read. Default 'auto': a host scan on cpu/wasm, a reduction on the device elsewhere. */
     strategy: z.enum(['auto', 'scan', 'device']).default('auto'),
     /** Points kept per layer timeline (and memory series); older points are merged pairwise, keeping extremes. Default 512. */

@@ -68,6 +68,11 @@ export class RunState {
   checks = 0;
   probes = 0;
   lastLoss: number | null = null;
+  /** Epochs the door was asked for (fit's `epochs`), for "epoch 3/10"; null in a loop. */
+  totalEpochs: number | null = null;
+  /** Whether to log progress on long epochs (not when tfjs-node already draws its progress bar). */
+  progress = true;
+  lastProgressAt = performance.now();
   baseline: BaselineStatus | null = null;
 
   constructor(

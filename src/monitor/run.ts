@@ -87,9 +87,22 @@ export class MonitorRun {
       if (at.step % run.options.checkEvery === 0 || grads.length > 0) await checkStep(run, at, losses, grads);
       if (run.options.deadRelu && at.step % run.options.deadRelu.every === 0) await measureRelu(run, at);
       recordGrowth(run, at, growth);
+      this.maybeProgress(at, now);
       await run.sinks.step(run, at, run.commit(at));
     });
     return at;
+  }
+
+  /** Every 10 s of a long epoch, where it stands: the way tfjs's own verbose progress would. */
+  private maybeProgress(at: TrainingPosition, now: number): void {
+    const run = this.state;
+    if (!run.progress || now - run.lastProgressAt < 10_000) return;
+    run.lastProgressAt = now;
+    const loss = run.lastLoss === null ? '' : `, loss ${fmt(run.lastLoss)}`;
+    run.door.logger.info(
+      { event: 'tfjs-monitor.progress', ...at, loss: run.lastLoss },
+      `epoch ${at.epoch + 1}${run.totalEpochs ? `/${run.totalEpochs}` : ''}: batch ${at.batch + 1} (step ${at.step})${loss}, ${run.findings.all.length} finding(s)`,
+    );
   }
 
   /** Records the own time of the batch that just ended (its hooks since the last call). */
@@ -119,6 +132,7 @@ export class MonitorRun {
       {
         event: 'tfjs-monitor.epoch',
         epoch,
+        ...(run.totalEpochs ? { epochs: run.totalEpochs } : {}),
         steps: run.step,
         loss: run.lastLoss,
         ms: speed.ms,

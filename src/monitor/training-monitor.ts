@@ -48,7 +48,7 @@ export class TrainingMonitor extends Callback {
   ) {
     super();
     this.options = resolveOptions(options);
-    this.logger = this.options.logger ?? defaultLogger();
+    this.logger = this.options.logger ?? defaultLogger(this.options.verbose);
     if (this.options.speed.baseline && !platform.baselines) {
       throw new MonitorSetupError(
         "speed.baseline reads and writes a JSON file, which needs Node: import { TrainingMonitor } from 'tfjs-monitor/node'.",
@@ -108,6 +108,10 @@ export class TrainingMonitor extends Callback {
       ...this.platform,
     });
     this.run = run;
+    const params = (this.params ?? {}) as { epochs?: unknown; verbose?: unknown };
+    run.state.totalEpochs = typeof params.epochs === 'number' ? params.epochs : null;
+    // tfjs-node draws its own progress bar when fit's verbose is on: no second one.
+    run.state.progress = !(Number(params.verbose ?? 0) >= 1 && run.state.backend === 'tensorflow');
     // Whatever ends the fit (a throwing dataset or layer, our own error), the trap and the wrapped
     // layers are given back before `await model.fit(...)` settles.
     onFitSettled(model, () => run.release());
