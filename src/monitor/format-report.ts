@@ -1,13 +1,10 @@
 import { formatTable } from '../common/text-table.js';
 import { describePosition } from '../core/findings.js';
+import { cell } from '../core/format-number.js';
 import type { MonitorReport } from './run-report.js';
 
-function cell(v: number | undefined, scale = 1): string {
-  if (v === undefined) return '-';
-  const x = v * scale;
-  return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(scale === 1 ? 4 : 1);
-}
-
+/** A per-layer figure (scaled: 100 for percentages) aligned for the table. */
+const figure = (v: number | undefined, scale = 1) => cell(v === undefined ? v : v * scale, { digits: scale === 1 ? 4 : 1, trim: false, exponentDigits: 2 });
 
 /** A monitor report as text for a terminal or a CI log: status, a per-layer table, the findings. */
 export function formatReport(report: MonitorReport): string {
@@ -19,11 +16,11 @@ export function formatReport(report: MonitorReport): string {
     ...report.layers.map((l) => [
       l.name,
       l.className,
-      cell(l.last.min),
-      cell(l.last.max),
-      cell(l.last.maxAbs),
-      cell(l.last.deadFraction, 100),
-      cell(l.last.zeroFraction, 100),
+      figure(l.last.min),
+      figure(l.last.max),
+      figure(l.last.maxAbs),
+      figure(l.last.deadFraction, 100),
+      figure(l.last.zeroFraction, 100),
     ]),
   ];
   const findings = report.findings.length

@@ -1,4 +1,5 @@
 import { describePosition } from '../core/findings.js';
+import { cell } from '../core/format-number.js';
 import type { Finding } from '../monitor/findings.js';
 import type { MonitorReport } from '../monitor/run-report.js';
 import type { ParityReport } from '../parity/check-parity.js';
@@ -67,7 +68,7 @@ function layersSection(run: MonitorReport): string {
 function speedSection(run: MonitorReport): string {
   const s = run.speed;
   if (!s) return '<p>No speed data.</p>';
-  const num = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '-' : v.toFixed(digits));
+  const num = (v: number | null | undefined, digits = 2) => cell(v, { digits, trim: false, large: Infinity, small: 0 });
   const summary =
     `<table><tr><th>ms/batch median</th><th>p95</th><th>examples/s</th><th>peak tensors</th><th>peak tensor MiB</th><th>peak RSS MiB</th></tr>` +
     `<tr><td class="num">${num(s.msPerBatch.median)}</td><td class="num">${num(s.msPerBatch.p95)}</td><td class="num">${num(s.examplesPerSecond, 0)}</td>` +

@@ -1,3 +1,4 @@
+import { cell } from '../core/format-number.js';
 import { formatTable } from '../common/text-table.js';
 import type { SpeedSummary } from './summary.js';
 
@@ -99,10 +100,7 @@ export function unusableAsBaseline(summary: SpeedSummary): string | null {
   return comparabilityProblems(self).length ? 'it has no throughput figure (examples/s, ms/batch)' : null;
 }
 
-function num(v: number | null): string {
-  if (v === null) return '-';
-  return Math.abs(v) >= 1e5 ? v.toExponential(3) : String(+v.toFixed(2));
-}
+const num = (v: number | null) => cell(v, { digits: 2, large: 1e5, small: 0, exponentDigits: 3 });
 
 export const VERDICT_TEXT: Record<Verdict, string> = {
   ok: 'ok',
