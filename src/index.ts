@@ -21,7 +21,7 @@ export type { LossSpikeFinding, LossSpike } from './stability/loss-spikes.js';
 export type { MemoryGrowthFinding, SpeedRegressionFinding } from './speed/findings.js';
 export type { SpeedReport, MonitorTime } from './speed/speed-recorder.js';
 export { inspectTensor, type InspectOptions } from './inspect/inspect-tensor.js';
-export { inspectModel, type WeightHealth } from './inspect/inspect-model.js';
+export { inspectModel, type WeightHealth } from './tfjs/inspect-model.js';
 export type { TensorHealth } from './inspect/tensor-health.js';
 export type { InspectStrategy } from './inspect/read-values.js';
 export { InvalidOptionsError, type OptionProblem } from './options/validate.js';

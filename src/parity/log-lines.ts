@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { StoreError } from '../staleness/store.js';
+import { StoreError } from '../storage/errors.js';
 
 /**
  * A line longer than this is skipped (and reported) rather than held: a file without newlines,

@@ -1,8 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { assertLayersModel } from '../tfjs/model-guard.js';
-import { inspectTensors, resolveStrategy, type InspectOptions } from './inspect-tensor.js';
-import { listWeights } from '../tfjs/model-weights.js';
-import type { TensorHealth } from './tensor-health.js';
+import { assertLayersModel } from './model-guard.js';
+import { inspectTensors, resolveStrategy, type InspectOptions } from '../inspect/inspect-tensor.js';
+import { listWeights } from './model-weights.js';
+import type { TensorHealth } from '../inspect/tensor-health.js';
 
 export interface WeightHealth extends TensorHealth {
   layer: string;
