@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { UsageError, type Io } from './io.js';
 import { speedCompare, speedRecord } from './speed.js';
@@ -12,51 +13,103 @@ import { UnknownStageError } from '../staleness/pipeline.js';
 import { InvalidOptionsError } from '../options/validate.js';
 import { InputFileError } from '../common/files.js';
 
-const USAGE = `usage: tfjs-monitor <command>
+/** One command: its words, how to call it, what it does, and the function that runs it. */
+interface Command {
+  path: string[];
+  usage: string;
+  help: string;
+  run(args: string[], io: Io): number | Promise<number>;
+}
 
-commands:
-  speed compare <baseline.json> <run.json> [--throughput 0.2] [--memory 0.2]
-      compare a saved run (monitor.saveReport) with its baseline; exit 1 on a regression,
-      3 when the baseline file has no entry for the run's versions and backend, or a
-      judged figure is missing or 0 on one side (not comparable)
-  speed record <run.json> --baseline <baseline.json>
-      record a saved run as the baseline for its versions and backend
-  stage record --store <path|postgres://…> --model M --version V --stage S [--at ISO] [--meta JSON]
-      record that a pipeline stage completed (for shell steps of a pipeline)
-  staleness --store <path|postgres://…> --model M [--slo stage=dur,…] [--json]
-      the model's age in production and at each stage; exit 1 when a stage is stalled
-  staleness serve --store <path|postgres://…> [--model M …] [--port 9464] [--host 127.0.0.1]
-      a /metrics endpoint for Prometheus
-  staleness rules --model M --slo stage=dur,…
-      Prometheus alerting rules for the SLOs
-  report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json]
-      one self-contained HTML report from a saved run (monitor.saveReport)
-  parity <training-log> <serving-log> [--tolerance f=abs:1e-6,g=rel:0.01] [--json]
-      training/serving skew per feature; exit 1 on skew, a definition mismatch,
-      broken data invariants, or an empty log
-  (stage and staleness take --stages a,b,… for a pipeline other than
-   data_snapshot,features,train_start,train_end,validate,export,deploy)`;
+const COMMANDS: Command[] = [
+  {
+    path: ['speed', 'compare'],
+    usage: 'speed compare <baseline.json> <run.json> [--throughput 0.2] [--memory 0.2]',
+    help:
+      'compare a saved run (monitor.saveReport) with its baseline; exit 1 on a regression,\n' +
+      "3 when the baseline file has no entry for the run's versions and backend, or a\n" +
+      'judged figure is missing or 0 on one side (not comparable)',
+    run: speedCompare,
+  },
+  { path: ['speed', 'record'], usage: 'speed record <run.json> --baseline <baseline.json>', help: 'record a saved run as the baseline for its versions and backend', run: speedRecord },
+  {
+    path: ['stage', 'record'],
+    usage: 'stage record --store <path|postgres://…> --model M --version V --stage S [--at ISO] [--meta JSON] [--stages a,b,…] [--timeout 10s]',
+    help: 'record that a pipeline stage completed (for shell steps of a pipeline)',
+    run: stageRecord,
+  },
+  {
+    path: ['staleness', 'serve'],
+    usage: 'staleness serve --store <path|postgres://…> [--model M …] [--port 9464] [--host 127.0.0.1] [--stages a,b,…] [--timeout 10s]',
+    help: 'a /metrics endpoint for Prometheus, read from the store at each scrape',
+    run: stalenessServe,
+  },
+  { path: ['staleness', 'rules'], usage: 'staleness rules --model M --slo stage=dur,… [--stages a,b,…]', help: 'Prometheus alerting rules for the SLOs', run: stalenessRules },
+  {
+    path: ['staleness'],
+    usage: 'staleness --store <path|postgres://…> --model M [--slo stage=dur,…] [--json] [--now ISO] [--stages a,b,…] [--timeout 10s]',
+    help: "the model's age in production and at each stage; exit 1 when a stage is stalled or the model has no events",
+    run: staleness,
+  },
+  {
+    path: ['report'],
+    usage: 'report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json] [--title T]',
+    help: 'one self-contained HTML report from a saved run (monitor.saveReport)',
+    run: report,
+  },
+  {
+    path: ['parity'],
+    usage: 'parity <training-log> <serving-log> [--tolerance f=abs:1e-6,g=rel:0.01] [--max-mismatch-rate 0] [--max-violation-increase 0.01] [--json]',
+    help: 'training/serving skew per feature; exit 1 on skew, a definition mismatch,\nbroken data invariants, or an empty log',
+    run: parity,
+  },
+];
+
+const indent = (text: string, by: string) => text.split('\n').map((l) => by + l).join('\n');
+
+/** The usage of every command, or of those under `prefix` (e.g. `speed`). */
+function usage(prefix: string[] = []): string {
+  const listed = COMMANDS.filter((c) => prefix.every((w, i) => c.path[i] === w));
+  return (
+    `usage: tfjs-monitor ${prefix.length ? prefix.join(' ') + ' ' : ''}<command>   (every command takes --help; tfjs-monitor --version)\n\ncommands:\n` +
+    listed.map((c) => `  ${c.usage}\n${indent(c.help, '      ')}`).join('\n') +
+    '\n  (stage and staleness take --stages a,b,… for a pipeline other than\n   data_snapshot,features,train_start,train_end,validate,export,deploy)\n\n' +
+    'exit codes: 0 ok, 1 a finding, 2 bad input, 3 nothing to compare with, 4 a bug in tfjs-monitor'
+  );
+}
+
+function version(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 finding, 2 bad input, 3 nothing to compare with, 4 any other error. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [group, command, ...rest] = argv;
+  const help = (a: string) => a === '--help' || a === '-h';
   try {
-    if (group === 'speed' && command === 'compare') return speedCompare(rest, io);
-    if (group === 'speed' && command === 'record') return speedRecord(rest, io);
-    if (group === 'stage' && command === 'record') return await stageRecord(rest, io);
-    if (group === 'staleness' && command === 'serve') return await stalenessServe(rest, io);
-    if (group === 'staleness' && command === 'rules') return await stalenessRules(rest, io);
-    if (group === 'staleness') return await staleness(argv.slice(1), io);
-    if (group === 'parity') return await parity(argv.slice(1), io);
-    if (group === 'report') return report(argv.slice(1), io);
-    if (group === undefined || group === '--help' || group === '-h') {
-      io.out(USAGE);
-      return group === undefined ? 2 : 0;
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      io.out(`tfjs-monitor ${version()}`);
+      return 0;
+    }
+    // The longest command whose words start the line: `staleness serve` before `staleness`.
+    const command = [...COMMANDS].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => argv[i] === w));
+    if (command) {
+      const args = argv.slice(command.path.length);
+      if (args.some(help)) {
+        io.out(`usage: tfjs-monitor ${command.usage}\n\n${command.help}`);
+        return 0;
+      }
+      return await command.run(args, io);
+    }
+    const group = argv[0] === undefined || help(argv[0]) ? [] : [argv[0]];
+    const known = COMMANDS.some((c) => c.path[0] === group[0]);
+    if (argv.length === 0 || help(argv[0]!) || (known && argv.slice(1).some(help))) {
+      io.out(usage(known ? group : []));
+      return argv.length === 0 ? 2 : 0;
     }
     throw new UsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`${e.message}\n\n${USAGE}`);
+      io.err(`${e.message}\n\n${usage()}`);
       return 2;
     }
     const known = [InputFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError];
