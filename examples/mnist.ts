@@ -3,7 +3,6 @@
  *   npm run demo
  */
 import { resolve } from 'node:path';
-import { pino } from 'pino';
 import { TrainingMonitor, formatReport } from 'tfjs-monitor';
 import { tf, useFastestBackend } from './lib/backend.js';
 import { loadMnist } from './lib/mnist.js';
@@ -21,8 +20,8 @@ runExample(async () => {
   const model = buildMlp({ lr: 0.1 });
   const monitor = new TrainingMonitor({
     deadRelu: { probe, every: 50 },
-    // Findings go to stderr as JSON lines; the report printed below is the human-readable view.
-    logger: pino({ name: 'tfjs-monitor', level: 'warn' }, pino.destination({ dest: 2, sync: true })),
+    // Findings only (on stderr): this script prints its own epoch lines, and the report below.
+    verbose: 0,
   });
   const progress = new tf.CustomCallback({
     onEpochEnd: async (epoch, logs) =>
