@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { inspectOnDevice, inspectRangesOnDevice } from './device-reduce.js';
 import { defaultStrategy, readValuesSync, wasmHeapMemory, type InspectStrategy } from './read-values.js';
+import { scanRangeHistogram, type ValueHistogram } from './histogram.js';
 import { scanRange, scanValues } from './scan.js';
 import type { TensorHealth, TensorRange } from './tensor-health.js';
 
@@ -31,6 +32,14 @@ export async function inspectRanges(tensors: readonly tf.Tensor[], strategy: Ins
   if (strategy === 'device') return inspectRangesOnDevice(tensors);
   const memory = wasmHeapMemory();
   return tensors.map((t) => scanRange(readValuesSync(t), memory));
+}
+
+/**
+ * The same ranges and a histogram of each tensor, from one JS pass over its values: a histogram
+ * step reads each weight once, as every step does (on device backends, one download each).
+ */
+export function inspectRangesWithHistograms(tensors: readonly tf.Tensor[]): { range: TensorRange; histogram: ValueHistogram | null }[] {
+  return tensors.map((t) => scanRangeHistogram(readValuesSync(t)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { TrainingPosition } from '../core/findings.js';
+import type { ValueHistogram } from '../inspect/histogram.js';
 import type { EpochSpeed } from '../speed/summary.js';
 import type { Finding } from './findings.js';
 import type { EpochLogs, Measured, MonitorReport } from './run-report.js';
@@ -16,6 +17,11 @@ export interface StepRecord {
   /** tf.memory() after the step. */
   numTensors: number;
   numBytes: number;
+  /**
+   * Each weight's histogram (`hidden1/kernel`), on histogram steps only: computed in the check's
+   * own pass over the weights (see `MonitorSink.histogramEvery`); null for a weight with no finite value.
+   */
+  histograms?: { layer: string; weight: string; histogram: ValueHistogram | null }[];
 }
 
 /**
@@ -25,6 +31,12 @@ export interface StepRecord {
  * one that talks to the network should catch its own failures and say so.
  */
 export interface MonitorSink {
+  /**
+   * Steps between weight histograms this sink wants in `StepRecord.histograms`: they come at the
+   * first check at least this many steps after the last (the first check included). That check
+   * reads the weights with one JS pass that gives their ranges and histograms together.
+   */
+  readonly histogramEvery?: number;
   step?(record: StepRecord): void | Promise<void>;
   epoch?(record: { at: TrainingPosition | null; epoch: number; logs: EpochLogs; speed: EpochSpeed }): void | Promise<void>;
   finding?(finding: Finding): void | Promise<void>;

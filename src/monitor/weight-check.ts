@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TrainingPosition } from '../core/findings.js';
 import { countOutsideOnDevice } from '../inspect/device-reduce.js';
-import { inspectRanges } from '../inspect/inspect-tensor.js';
+import { inspectRanges, inspectRangesWithHistograms } from '../inspect/inspect-tensor.js';
 import { readValuesSync } from '../inspect/read-values.js';
 import { countOutside } from '../inspect/scan.js';
 import type { TensorRange } from '../inspect/tensor-health.js';
@@ -45,8 +45,15 @@ export async function checkStep(run: RunState, at: TrainingPosition, losses: rea
   run.checks++;
   const lossTensors = losses.flatMap((l) => (typeof l.value === 'number' ? [] : [l.value]));
   const weightTensors = run.weights.map((w) => w.read());
-  // One pass (or one device read-back) for the losses, the gradients and every weight together.
-  const read = await inspectRanges([...lossTensors, ...grads.map((g) => g.tensor), ...weightTensors], run.strategy);
+  // One pass (or one device read-back) for the losses, the gradients and every weight together;
+  // on a histogram step the weights' pass gives their histograms too (still one read each).
+  const histograms = run.sinks.histogramsDue(at.step);
+  const read = await inspectRanges([...lossTensors, ...grads.map((g) => g.tensor), ...(histograms ? [] : weightTensors)], run.strategy);
+  if (histograms) {
+    const scanned = inspectRangesWithHistograms(weightTensors);
+    read.push(...scanned.map((s) => s.range));
+    run.sinks.setHistograms(at.step, scanned.map((s, i) => ({ layer: run.weights[i]!.layer, weight: run.weights[i]!.weight, histogram: s.histogram })));
+  }
   const lossRanges = rangesOf(losses, read.splice(0, lossTensors.length));
   const gradRanges = read.splice(0, grads.length);
   const weightNamed: NamedRange[] = run.weights.map((w, i) => ({ layer: w.layer, weight: w.weight, range: read[i]!, role: 'weight' }));
