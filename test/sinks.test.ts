@@ -11,12 +11,12 @@ beforeAll(() => {
 afterAll(() => tf.dispose([data.xs, data.ys]));
 
 function recorder() {
-  const seen = { steps: [] as StepRecord[], epochs: [] as number[], findings: [] as Finding[], ends: [] as MonitorReport[] };
+  const seen = { steps: [] as StepRecord[], epochs: [] as number[], findings: [] as Finding[], ends: [] as MonitorReport[], aborted: [] as boolean[] };
   const sink: MonitorSink = {
     step: (r) => void seen.steps.push(r),
     epoch: async (r) => void seen.epochs.push(r.epoch),
     finding: (f) => void seen.findings.push(f),
-    end: (report) => void seen.ends.push(report),
+    end: (report, ending) => void (seen.ends.push(report), seen.aborted.push(ending.aborted)),
   };
   return { sink, seen };
 }
@@ -38,6 +38,7 @@ describe('sinks', () => {
     expect(seen.findings.map((f) => [f.kind, f.step])).toEqual([['non-finite', 6]]);
     expect(seen.ends).toHaveLength(1);
     expect(seen.ends[0]).toMatchObject({ status: 'warned', steps: 10 });
+    expect(seen.aborted).toEqual([false]);
     disposeModel(model);
   });
 
@@ -48,6 +49,9 @@ describe('sinks', () => {
     await expect(model.fit(data.xs, data.ys, { epochs: 1, batchSize: 20, verbose: 0, callbacks: [breaker, new TrainingMonitor({ sinks: [sink], logger: memoryLogger().logger })] })).rejects.toThrow('boom');
     await new Promise((r) => setTimeout(r, 10));
     expect(seen.ends).toHaveLength(1);
+    // The report says 'healthy' (no finding), but the run did not finish: the sink is told so.
+    expect(seen.ends[0]!.status).toBe('healthy');
+    expect(seen.aborted).toEqual([true]);
     disposeModel(model);
   });
 });

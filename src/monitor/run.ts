@@ -167,7 +167,7 @@ export class MonitorRun {
       });
     }
     this.release();
-    await this.guard(() => run.sinks.end(() => buildReport(this, run.options)));
+    await this.guard(() => run.sinks.end(() => buildReport(this, run.options), { aborted: run.error !== null }));
   }
 
   /** What the door must raise once it is safe: the monitor's own error, or the failing findings. */
@@ -186,7 +186,7 @@ export class MonitorRun {
     disposeSnapshots(this.state);
     this.state.endedAt ??= new Date().toISOString();
     // A fit that tfjs aborted: no onTrainEnd will come, so the sinks hear of the end from here.
-    if (!this.state.findings.ended) void this.state.sinks.end(() => buildReport(this, this.state.options)).catch(() => {});
+    if (!this.state.findings.ended) void this.state.sinks.end(() => buildReport(this, this.state.options), { aborted: true }).catch(() => {});
   }
 
   private releaseTrap(): void {

@@ -66,12 +66,12 @@ export class SinkDispatch {
   }
 
   /** Once per run: the remaining findings, then the final report. */
-  async end(report: () => MonitorReport): Promise<void> {
+  async end(report: () => MonitorReport, ending: { aborted: boolean }): Promise<void> {
     if (this.ended || this.sinks.length === 0) return;
     this.ended = true;
     await this.flushFindings();
     const final = report();
-    for (const sink of this.sinks) await sink.end?.(final);
+    for (const sink of this.sinks) await sink.end?.(final, ending);
   }
 
   private async flushFindings(): Promise<void> {

@@ -40,6 +40,10 @@ export interface MonitorSink {
   step?(record: StepRecord): void | Promise<void>;
   epoch?(record: { at: TrainingPosition | null; epoch: number; logs: EpochLogs; speed: EpochSpeed }): void | Promise<void>;
   finding?(finding: Finding): void | Promise<void>;
-  /** Once, when training is over (however it ended), with the final report. */
-  end?(report: MonitorReport): void | Promise<void>;
+  /**
+   * Once, when training is over (however it ended), with the final report. `aborted`: training
+   * ended on an error (of tfjs, the data, another callback, or the monitor's own), not by running
+   * its course or by a finding's stop or fail, so the report may say 'healthy' of an unfinished run.
+   */
+  end?(report: MonitorReport, ending: { aborted: boolean }): void | Promise<void>;
 }
