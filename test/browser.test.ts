@@ -41,6 +41,8 @@ describe.skipIf(backend() !== 'cpu')('in a browser', { timeout: 180_000 }, () =>
     expect(inputs.some((p) => p.endsWith('dist/index.js') && !p.includes('/node/'))).toBe(true);
     expect(inputs.some((p) => p.includes('dist/node/'))).toBe(false);
     expect(inputs.some((p) => p.endsWith('pino/browser.js'))).toBe(true);
+    // The Node exporters' libraries (TensorBoard files, Pushgateway) stay out of the browser bundle.
+    expect(inputs.filter((p) => /node_modules\/(protobufjs|@aws-crypto|prom-client)\//.test(p) || /dist\/exporters\//.test(p))).toEqual([]);
   });
 
   it.skipIf(!CHROMIUM)('trains in Chromium, fails at the batch of an injected NaN with no leak, and shows the HTML report', async () => {

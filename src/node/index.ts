@@ -4,6 +4,11 @@
 export * from '../index.js';
 export { TrainingMonitor, NODE_PLATFORM } from './training-monitor.js';
 export { writeHtmlReport, writeJsonReport } from './write-report.js';
+export type { NodeTrainingMonitorOptions } from './exporter-options.js';
+export { tensorBoardSink, TensorBoardSink, type TensorBoardOptions } from '../exporters/tensorboard/sink.js';
+export { pushgatewaySink, PushgatewaySink } from '../exporters/pushgateway/sink.js';
+export type { PushgatewayOptions } from '../exporters/pushgateway/options.js';
+export type { ValueHistogram } from '../inspect/histogram.js';
 export { StalenessTracker, parseStageRecord, type StageRecord, type StalenessQuery } from '../staleness/tracker.js';
 export type { StoreProblemFinding } from '../staleness/event-problems.js';
 export type { StalenessReport, StalledStageFinding, StageStatus, VersionProgress } from '../staleness/staleness-report.js';

@@ -1,9 +1,9 @@
 import type { Platform } from '../monitor/door.js';
-import type { TrainingMonitorOptions } from '../monitor/options.js';
 import { TrainingMonitor as CoreTrainingMonitor } from '../monitor/training-monitor.js';
 import type { HtmlReportInput } from '../report/html-report.js';
 import { readBaselineFile } from '../speed/baseline-file.js';
 import { settleBaseline } from '../speed/settle-baseline.js';
+import { withExporters, type NodeTrainingMonitorOptions } from './exporter-options.js';
 import { writeHtmlReport, writeJsonReport } from './write-report.js';
 
 /** Node's additions: speed baselines in JSON files, and the process's RSS and heap. */
@@ -20,11 +20,13 @@ export const NODE_PLATFORM: Platform = {
 
 /**
  * The training monitor with what Node adds: speed baselines kept in files, process memory in the
- * speed figures, and reports written to files. Everything else is the same monitor as in a browser.
+ * speed figures, reports written to files, and the exporters: `tensorBoard: { logdir }` writes
+ * TensorBoard event files, `pushgateway: { url, job }` pushes to a Prometheus Pushgateway.
+ * Everything else is the same monitor as in a browser.
  */
 export class TrainingMonitor extends CoreTrainingMonitor {
-  constructor(options: TrainingMonitorOptions = {}) {
-    super(options, NODE_PLATFORM);
+  constructor(options: NodeTrainingMonitorOptions = {}) {
+    super(withExporters(options), NODE_PLATFORM);
   }
 
   /** Writes the report as one self-contained HTML file, with the staleness and parity reports when given. */
