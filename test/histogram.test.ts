@@ -62,6 +62,30 @@ describe('weight histograms', () => {
     }
   });
 
+  it('buckets float32 values at and beside every edge exactly as the reference does', () => {
+    // Each edge rounded to float32, and the float32 values just below and above it, both signs.
+    const bits = new Uint32Array(1);
+    const f = new Float32Array(bits.buffer);
+    const values: number[] = [];
+    for (const edge of limits.slice(1, -1)) {
+      f[0] = edge;
+      const b = bits[0]!;
+      for (const d of [-1, 0, 1]) {
+        bits[0] = (b + d) >>> 0;
+        if (Number.isFinite(f[0])) values.push(f[0]!, -f[0]!); // below +0 is a NaN pattern
+      }
+    }
+    const { histogram } = scanRangeHistogram(Float32Array.from(values));
+    // Bucket index (in the full layout) → count: the reference's, and the histogram's non-empty ones.
+    const expected: Record<number, number> = {};
+    for (const v of values) expected[upperBound(limits, v)] = (expected[upperBound(limits, v)] ?? 0) + 1;
+    const got: Record<number, number> = {};
+    histogram!.bucketLimit.forEach((limit, i) => {
+      if (histogram!.bucket[i]) got[limits.indexOf(limit)] = histogram!.bucket[i]!;
+    });
+    expect(got).toEqual(expected);
+  });
+
   it('has no histogram for a tensor without a finite value', () => {
     expect(scanRangeHistogram(Float32Array.of(NaN, Infinity)).histogram).toBeNull();
     expect(scanRangeHistogram(Int32Array.of(3, -2)).histogram).toMatchObject({ min: -2, max: 3, num: 2, sum: 1, sumSquares: 13 });

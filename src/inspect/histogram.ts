@@ -58,6 +58,25 @@ export function bucketOf(v: number): number {
   return N + 1 - countBelow(-v, false);
 }
 
+/**
+ * For float32 values, a jump table into the edges: by the value's exponent and its top 7 mantissa
+ * bits (the high 15 bits of |v|), how many positive edges lie below the smallest value with those
+ * bits. Such a span is < 0.8% wide and the edges 10% apart, so one comparison at most finds the
+ * bucket, where a binary search takes ten unpredictable branches per value.
+ */
+let jumps: Uint16Array | null = null;
+function jumpTable(): Uint16Array {
+  if (jumps) return jumps;
+  const bits = new Uint32Array(1);
+  const asFloat = new Float32Array(bits.buffer);
+  jumps = new Uint16Array(1 << 15);
+  for (let k = 0; k < jumps.length; k++) {
+    bits[0] = k << 16;
+    jumps[k] = Number.isFinite(asFloat[0]!) ? countBelow(asFloat[0]!, false) : N;
+  }
+  return jumps;
+}
+
 /** The default edges, for tests and for sinks that rebuild TensorFlow's full layout. */
 export const histogramLimits = (): readonly number[] => Array.from(LIMITS);
 
@@ -66,7 +85,9 @@ export const histogramLimits = (): readonly number[] => Array.from(LIMITS);
  * values, from one JS pass over the values: what a histogram step reads instead of the range scan.
  */
 export function scanRangeHistogram(values: NumericArray): { range: TensorRange; histogram: ValueHistogram | null } {
-  const counts = new Float64Array(LIMITS.length);
+  const counts = new Uint32Array(LIMITS.length);
+  const bits = values instanceof Float32Array ? new Uint32Array(values.buffer, values.byteOffset, values.length) : null;
+  const table = bits ? jumpTable() : null;
   let min = Infinity;
   let max = -Infinity;
   let nan = 0;
@@ -78,11 +99,21 @@ export function scanRangeHistogram(values: NumericArray): { range: TensorRange; 
     const v = values[i] as number;
     // v - v is 0 for finite v and NaN for NaN/±Infinity.
     if (v - v === 0) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+      // Math.min/Math.max's order (-0 < +0), by comparisons: Math.min here is ten times slower.
+      if (v < min || (v === min && 1 / v < 0)) min = v;
+      if (v > max || (v === max && 1 / v > 0)) max = v;
       sum += v;
       sumSquares += v * v;
-      counts[bucketOf(v)]!++;
+      if (bits) {
+        let c = table![(bits[i]! & 0x7fffffff) >>> 16]!;
+        if (v >= 0) {
+          while (c < N && POSITIVE[c]! <= v) c++;
+          counts[N + 2 + c]!++;
+        } else {
+          while (c < N && POSITIVE[c]! < -v) c++;
+          counts[N + 1 - c]!++;
+        }
+      } else counts[bucketOf(v)]!++;
     } else if (v !== v) nan++;
     else if (v > 0) posInf++;
     else negInf++;
@@ -100,7 +131,7 @@ export function scanRangeHistogram(values: NumericArray): { range: TensorRange; 
 }
 
 /** TensorFlow's EncodeToProto: each non-empty bucket, and one bucket per run of empty ones. */
-function compact(counts: Float64Array): { bucketLimit: number[]; bucket: number[] } {
+function compact(counts: Uint32Array): { bucketLimit: number[]; bucket: number[] } {
   const bucketLimit: number[] = [];
   const bucket: number[] = [];
   for (let i = 0; i < counts.length; ) {
