@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -235,6 +235,20 @@ describe('TensorBoard event files', () => {
     } finally {
       tf.Tensor.prototype.dataSync = original;
     }
+    disposeModel(model);
+  });
+
+  it('stop training with an error naming the file when the event file cannot be written', async () => {
+    const model = mlp();
+    const logdir = join(tempDir(), 'logs');
+    const monitor = new TrainingMonitor({ tensorBoard: { logdir, updateFreq: 'batch' }, logger: memoryLogger().logger });
+    // The logdir was made when the monitor was built; it is gone (a file in its place) when training writes.
+    rmSync(logdir, { recursive: true });
+    writeFileSync(logdir, 'not a directory');
+    const fit = expectNoLeak(() => model.fit(data.xs, data.ys, { epochs: 2, batchSize: 20, verbose: 0, callbacks: [monitor] }));
+    await expect(fit).rejects.toThrow(StoreError);
+    await expect(fit).rejects.toThrow(/TensorBoard: cannot create the logdir .*logs: EEXIST.*Choose a directory you can write to/);
+    expect(monitor.report().steps).toBeLessThan(10); // stopped at once, not at the end
     disposeModel(model);
   });
 
