@@ -36,9 +36,9 @@ export function readRecords(path: string): Buffer[] {
   return records;
 }
 
-/** Top-level (field number, wire type) pairs of a protobuf message, and each length-delimited field's bytes. */
-export function wireFields(bytes: Uint8Array): { field: number; wire: number; bytes?: Uint8Array }[] {
-  const out: { field: number; wire: number; bytes?: Uint8Array }[] = [];
+/** Top-level (field number, wire type) pairs of a protobuf message, with each varint's value and each length-delimited field's bytes. */
+export function wireFields(bytes: Uint8Array): { field: number; wire: number; value?: number; bytes?: Uint8Array }[] {
+  const out: { field: number; wire: number; value?: number; bytes?: Uint8Array }[] = [];
   let i = 0;
   const varint = () => {
     let v = 0;
@@ -54,8 +54,10 @@ export function wireFields(bytes: Uint8Array): { field: number; wire: number; by
     const key = varint();
     const field = Math.floor(key / 8);
     const wire = key % 8;
-    if (wire === 0) varint();
-    else if (wire === 1) i += 8;
+    if (wire === 0) {
+      out.push({ field, wire, value: varint() });
+      continue;
+    } else if (wire === 1) i += 8;
     else if (wire === 5) i += 4;
     else if (wire === 2) {
       const n = varint();
