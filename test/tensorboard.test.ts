@@ -43,10 +43,13 @@ describe('TensorBoard event files', () => {
     const model = mlp();
     const logdir = join(tempDir(), 'run1');
     const seen = probe(model);
+    const probeBatch = data.xs.slice(0, 20);
     const monitor = new TrainingMonitor({
       tensorBoard: { logdir, updateFreq: 'batch', histogramEvery: 4 },
       sinks: [seen.sink],
       nonFinite: { action: 'warn' },
+      deadRelu: { probe: probeBatch, every: 3 },
+      updateRatio: { every: 2 },
       logger: memoryLogger().logger,
     });
     const history = await expectNoLeak(() =>
@@ -62,9 +65,9 @@ describe('TensorBoard event files', () => {
     const tags = byTag(events);
 
     // Step figures at the monitor's global step, equal (as float32) to what the sinks were handed.
-    for (const figure of ['min', 'max', 'maxAbs'] as const) {
+    for (const figure of ['min', 'max', 'maxAbs', 'deadFraction', 'zeroFraction', 'updateRatio'] as const) {
       for (const layer of ['hidden1', 'hidden2', 'logits']) {
-        const written = tags.get(`${layer}/${figure}`)!;
+        const written = tags.get(`${layer}/${figure}`) ?? [];
         const expected = seen.steps.flatMap((s) => {
           const v = s.layers.find((l) => l.name === layer)?.measured[figure];
           return v === undefined ? [] : [{ step: s.at.step, value: f32(v) }];
@@ -72,6 +75,9 @@ describe('TensorBoard event files', () => {
         expect(written.map((w) => ({ step: w.step, value: w.value.simple_value }))).toEqual(expected);
       }
     }
+    expect(tags.get('hidden1/deadFraction')!.map((t) => t.step)).toEqual([0, 3, 6]); // not on NaN weights
+    expect(tags.get('logits/updateRatio')!.map((t) => t.step)).toEqual([1, 3, 5, 7]);
+    expect(tags.has('logits/deadFraction')).toBe(false); // softmax: not a ReLU layer
     expect(tags.get('loss')!.map((l) => l.step)).toEqual(seen.steps.filter((s) => s.loss !== null && Number.isFinite(s.loss)).map((s) => s.at.step));
     expect(tags.get('loss')![0]!.value.simple_value).toBe(f32(seen.steps[0]!.loss!));
     expect(tags.get('memory/numTensors')!.map((t) => t.value.simple_value)).toEqual(seen.steps.map((s) => s.numTensors));
@@ -114,6 +120,7 @@ describe('TensorBoard event files', () => {
     }
     // logits/bias holds a NaN at step 8: left out of its histogram, as out of its range.
     expect(tags.get('logits/bias')!.find((x) => x.step === 8)!.value.histo!.num).toBe(9);
+    probeBatch.dispose();
     disposeModel(model);
   });
 
