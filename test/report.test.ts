@@ -96,7 +96,7 @@ describe('the published package', () => {
     'DEFAULT_STAGES', 'DurationError', 'FeatureInputError', 'FeatureSet', 'NODE_PLATFORM', 'PostgresStore', 'SqliteStore',
     'StalenessTracker', 'StoreError', 'UnknownStageError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity', 'parseStageRecord',
     'openFeatureLog', 'openStore', 'parseDuration', 'parseTolerances', 'readFeatureLog', 'stalenessRegistry',
-    'writeHtmlReport', 'writeJsonReport',
+    'writeHtmlReport', 'writeJsonReport', 'TensorBoardSink', 'tensorBoardSink', 'PushgatewaySink', 'pushgatewaySink',
   ];
 
   it("is imported as 'tfjs-monitor' (in Node, the Node entry) and serves the public API with type declarations", async () => {
