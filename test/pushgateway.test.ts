@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { execFile } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionsError, TrainingInstabilityError, TrainingMonitor, pushgatewaySink } from '../src/node/index.js';
 import { loadMnist, type MnistSplit } from '../examples/lib/mnist.js';
@@ -157,6 +159,22 @@ describe('Pushgateway failures never stop training', () => {
       for (const s of sockets) s.destroy();
       silent.close();
     }
+  });
+
+  it('without prom-client (an optional peer): says so once, when the sink is made, and pushes nothing', async () => {
+    const script = `
+      import { pushgatewaySink } from './dist/node/index.js';
+      const lines = [];
+      const logger = { warn: (o, m) => lines.push(m), info() {}, debug() {}, error() {} };
+      const sink = pushgatewaySink({ url: 'http://127.0.0.1:9', job: 'train', logger });
+      await new Promise((r) => setTimeout(r, 100));
+      const early = lines.length;
+      await sink.end({ findings: [], epochs: 1, steps: 3, status: 'healthy', speed: null }, { aborted: false });
+      console.log(JSON.stringify({ early, lines }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', './test/helpers/hide-prom-client.mjs', '--input-type=module', '-e', script]);
+    const { early, lines } = JSON.parse(stdout) as { early: number; lines: string[] };
+    expect(early).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^Pushgateway: nothing will be pushed to http:\/\/127\.0\.0\.1:9: .*npm install prom-client@15\. Training goes on\.$/)]);
   });
 
   it('bad options are refused before training, naming the field', () => {

@@ -4,7 +4,7 @@
 export * from '../index.js';
 export { TrainingMonitor, NODE_PLATFORM } from './training-monitor.js';
 export { writeHtmlReport, writeJsonReport } from './write-report.js';
-export type { NodeTrainingMonitorOptions } from './exporter-options.js';
+export type { NodeTrainingMonitorOptions } from '../exporters/monitor-options.js';
 export { tensorBoardSink, TensorBoardSink, type TensorBoardOptions } from '../exporters/tensorboard/sink.js';
 export { pushgatewaySink, PushgatewaySink } from '../exporters/pushgateway/sink.js';
 export type { PushgatewayOptions } from '../exporters/pushgateway/options.js';

@@ -3,7 +3,7 @@ import { TrainingMonitor as CoreTrainingMonitor } from '../monitor/training-moni
 import type { HtmlReportInput } from '../report/html-report.js';
 import { readBaselineFile } from '../speed/baseline-file.js';
 import { settleBaseline } from '../speed/settle-baseline.js';
-import { withExporters, type NodeTrainingMonitorOptions } from './exporter-options.js';
+import { withExporters, type NodeTrainingMonitorOptions } from '../exporters/monitor-options.js';
 import { writeHtmlReport, writeJsonReport } from './write-report.js';
 
 /** Node's additions: speed baselines in JSON files, and the process's RSS and heap. */

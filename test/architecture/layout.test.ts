@@ -44,7 +44,8 @@ const ALLOWED: Record<string, string[]> = {
   report: ['core', 'speed', 'staleness'],
   monitor: ['core', 'common', 'inspect', 'options', 'report', 'speed', 'stability', 'tfjs'],
   '(root)': ['core', 'inspect', 'monitor', 'options', 'report', 'stability', 'tfjs'],
-  node: ['(root)', 'common', 'monitor', 'parity', 'report', 'speed', 'staleness', 'storage'],
+  exporters: ['core', 'monitor', 'options', 'storage'],
+  node: ['(root)', 'common', 'exporters', 'monitor', 'parity', 'report', 'speed', 'staleness', 'storage'],
   cli: ['common', 'node', 'options', 'parity', 'report', 'speed', 'staleness', 'storage'],
 };
 

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { MonitorSetupError } from '../../core/errors.js';
 import { defaultLogger, type Logger } from '../../core/logger.js';
 import type { Finding, FindingKind } from '../../monitor/findings.js';
 import type { MonitorReport } from '../../monitor/run-report.js';
@@ -10,32 +8,35 @@ import { pushgatewayOptions, type PushgatewayOptions, type ResolvedPushgatewayOp
 
 type EpochRecord = Parameters<NonNullable<MonitorSink['epoch']>>[0];
 
-/** prom-client is an optional peer: missing, it is reported when the sink is made, before training. */
-function assertPromClient(): void {
-  try {
-    createRequire(import.meta.url).resolve('prom-client');
-  } catch (e) {
-    throw new MonitorSetupError(`pushgateway needs the \`prom-client\` package: npm install prom-client@15 (${(e as Error).message.split('\n')[0]})`);
-  }
-}
-
 /**
  * Pushes a training run's figures to a Prometheus Pushgateway, for batch jobs that end before any
  * scrape: every `everyEpochs` epochs and at the end. Each push is a POST (prom-client's `pushAdd`),
  * which replaces only the metrics it carries, so a failure leaves the last success's timestamp
  * standing, and the other way round. A push that fails or times out is logged (warn) with the URL
- * and training goes on; epoch pushes run beside training, and the end waits for them.
+ * and training goes on; epoch pushes run beside training, and the end waits for them. Without
+ * prom-client (an optional peer) that is said once, when the sink is made, and nothing is pushed.
  */
 export class PushgatewaySink implements MonitorSink {
   readonly url: string;
   private readonly logger: Logger;
   private figures = emptyFigures();
   private queue: Promise<void> = Promise.resolve();
+  /** prom-client, an optional peer: loaded now, so that its absence is told before training, not after. */
+  private readonly client: Promise<typeof import('prom-client') | null>;
 
   constructor(private readonly options: ResolvedPushgatewayOptions) {
-    assertPromClient();
     this.url = options.url;
     this.logger = options.logger ?? defaultLogger();
+    this.client = import('prom-client').then(
+      (client) => client,
+      (e: unknown) => {
+        this.logger.warn(
+          { event: 'tfjs-monitor.pushgateway-failed', url: options.url, job: options.job, err: (e as Error)?.message ?? String(e) },
+          `Pushgateway: nothing will be pushed to ${options.url}: the push needs the \`prom-client\` package: npm install prom-client@15. Training goes on.`,
+        );
+        return null;
+      },
+    );
   }
 
   step(r: StepRecord): void {
@@ -79,8 +80,9 @@ export class PushgatewaySink implements MonitorSink {
   private async push(figures: PushedFigures): Promise<void> {
     const { url, job, groupingKey, timeoutMs } = this.options;
     let timer: NodeJS.Timeout | undefined;
+    const client = await this.client;
+    if (!client) return; // Already told, once.
     try {
-      const client = await import('prom-client');
       const gateway = new client.Pushgateway(url, { timeout: timeoutMs }, fillRegistry(client, figures));
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

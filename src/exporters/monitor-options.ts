@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defaultLogger } from '../core/logger.js';
-import { pushgatewayOptions } from '../exporters/pushgateway/options.js';
-import { PushgatewaySink } from '../exporters/pushgateway/sink.js';
-import { TensorBoardSink, tensorBoardOptions } from '../exporters/tensorboard/sink.js';
+import { pushgatewayOptions } from './pushgateway/options.js';
+import { PushgatewaySink } from './pushgateway/sink.js';
+import { TensorBoardSink, tensorBoardOptions } from './tensorboard/sink.js';
 import type { TrainingMonitorOptions } from '../monitor/options.js';
 import { parseOptions } from '../options/validate.js';
 
