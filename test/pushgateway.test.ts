@@ -177,6 +177,22 @@ describe('Pushgateway failures never stop training', () => {
     expect(lines).toEqual([expect.stringMatching(/^Pushgateway: nothing will be pushed to http:\/\/127\.0\.0\.1:9: .*npm install prom-client@15\. Training goes on\.$/)]);
   });
 
+  it("logs through the monitor's own logger, leaving its verbose setting alone", async () => {
+    // A child process: stderr is a pipe, so the default logger writes JSON lines; verbose 0 keeps only warnings.
+    const port = await freePort();
+    const script = `
+      import * as tf from '@tensorflow/tfjs';
+      import { TrainingMonitor } from './dist/node/index.js';
+      await tf.setBackend('cpu');
+      const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const [xs, ys] = [tf.ones([8, 4]), tf.ones([8, 2])];
+      await model.fit(xs, ys, { epochs: 2, verbose: 0, callbacks: [new TrainingMonitor({ verbose: 0, pushgateway: { url: 'http://127.0.0.1:${port}', job: 'quiet', everyEpochs: 0 } })] });`;
+    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    const events = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event?: string; level: number });
+    expect(events.map((e) => e.event)).toEqual(['tfjs-monitor.pushgateway-failed']);
+  });
+
   it('bad options are refused before training, naming the field', () => {
     const refused = (pushgateway: object) => () => new TrainingMonitor({ pushgateway: pushgateway as never });
     expect(refused({ url: 'localhost:9091', job: 'train' })).toThrow(InvalidOptionsError);

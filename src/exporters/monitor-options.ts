@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultLogger } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
 import { pushgatewayOptions } from './pushgateway/options.js';
 import { PushgatewaySink } from './pushgateway/sink.js';
 import { TensorBoardSink, tensorBoardOptions } from './tensorboard/sink.js';
@@ -16,17 +16,19 @@ export type NodeTrainingMonitorOptions = TrainingMonitorOptions & z.input<typeof
 
 /**
  * The core options with `tensorBoard` and `pushgateway` turned into sinks, appended to `sinks`.
- * Checked here, before training, with errors that name the field (`tensorBoard.logdir`).
+ * Checked here, before training, with errors that name the field (`tensorBoard.logdir`). Once the
+ * monitor is made, `useLogger` gives the Pushgateway sink the monitor's own logger (the one its
+ * `logger` and `verbose` options chose), so that its warnings go where the monitor's do.
  */
-export function withExporters(options: NodeTrainingMonitorOptions): TrainingMonitorOptions {
+export function withExporters(options: NodeTrainingMonitorOptions): { core: TrainingMonitorOptions; useLogger(logger: Logger): void } {
   const { tensorBoard, pushgateway, ...core } = options ?? {};
+  const none = { core, useLogger: () => {} };
   // A bad `sinks` is left for the core's check, which names it.
-  if ((tensorBoard === undefined && pushgateway === undefined) || (core.sinks !== undefined && !Array.isArray(core.sinks))) return core;
+  if ((tensorBoard === undefined && pushgateway === undefined) || (core.sinks !== undefined && !Array.isArray(core.sinks))) return none;
   const parsed = parseOptions(exporterOptions, { tensorBoard, pushgateway }, 'TrainingMonitor options');
-  // The sinks log through the monitor's logger: the same one, made once, for both.
-  const logger = core.logger ?? defaultLogger();
   const sinks = [...(core.sinks ?? [])];
   if (parsed.tensorBoard) sinks.push(new TensorBoardSink(parsed.tensorBoard));
-  if (parsed.pushgateway) sinks.push(new PushgatewaySink({ ...parsed.pushgateway, logger }));
-  return { ...core, logger, sinks };
+  const push = parsed.pushgateway ? new PushgatewaySink(parsed.pushgateway) : null;
+  if (push) sinks.push(push);
+  return { core: { ...core, sinks }, useLogger: (logger) => push?.useLogger(logger) };
 }

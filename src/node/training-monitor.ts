@@ -26,7 +26,9 @@ export const NODE_PLATFORM: Platform = {
  */
 export class TrainingMonitor extends CoreTrainingMonitor {
   constructor(options: NodeTrainingMonitorOptions = {}) {
-    super(withExporters(options), NODE_PLATFORM);
+    const exporters = withExporters(options);
+    super(exporters.core, NODE_PLATFORM);
+    exporters.useLogger(this.logger);
   }
 
   /** Writes the report as one self-contained HTML file, with the staleness and parity reports when given. */

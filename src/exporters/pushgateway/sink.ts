@@ -18,7 +18,8 @@ type EpochRecord = Parameters<NonNullable<MonitorSink['epoch']>>[0];
  */
 export class PushgatewaySink implements MonitorSink {
   readonly url: string;
-  private readonly logger: Logger;
+  /** The `logger` option, else the monitor's (`useLogger`), else the default, made when first needed. */
+  private logger: Logger | null;
   private figures = emptyFigures();
   private queue: Promise<void> = Promise.resolve();
   /** prom-client, an optional peer: loaded now, so that its absence is told before training, not after. */
@@ -26,17 +27,26 @@ export class PushgatewaySink implements MonitorSink {
 
   constructor(private readonly options: ResolvedPushgatewayOptions) {
     this.url = options.url;
-    this.logger = options.logger ?? defaultLogger();
+    this.logger = options.logger ?? null;
     this.client = import('prom-client').then(
       (client) => client,
       (e: unknown) => {
-        this.logger.warn(
-          { event: 'tfjs-monitor.pushgateway-failed', url: options.url, job: options.job, err: (e as Error)?.message ?? String(e) },
+        this.warn(
+          { url: options.url, job: options.job, err: (e as Error)?.message ?? String(e) },
           `Pushgateway: nothing will be pushed to ${options.url}: the push needs the \`prom-client\` package: npm install prom-client@15. Training goes on.`,
         );
         return null;
       },
     );
+  }
+
+  /** Logs through `logger` from now on, unless the sink was given its own (the Node monitor passes its logger). */
+  useLogger(logger: Logger): void {
+    if (!this.options.logger) this.logger = logger;
+  }
+
+  private warn(fields: object, message: string): void {
+    (this.logger ??= defaultLogger()).warn({ event: 'tfjs-monitor.pushgateway-failed', ...fields }, message);
   }
 
   step(r: StepRecord): void {
@@ -90,8 +100,8 @@ export class PushgatewaySink implements MonitorSink {
       await Promise.race([gateway.pushAdd({ jobName: job, groupings: groupingKey }), timedOut]);
     } catch (e) {
       const reason = (e as Error)?.message ?? String(e);
-      this.logger.warn(
-        { event: 'tfjs-monitor.pushgateway-failed', url, job, groupingKey, err: reason },
+      this.warn(
+        { url, job, groupingKey, err: reason },
         `Pushgateway push to ${url} (job ${job}) failed: ${reason}. Training goes on; check the URL and that the gateway is up.`,
       );
     } finally {
