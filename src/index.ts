@@ -10,6 +10,7 @@ export { MonitorSetupError } from './core/errors.js';
 export type { Logger } from './core/logger.js';
 export type { TrainingMonitorOptions, StageRecorder } from './monitor/options.js';
 export type { MonitorSink, StepRecord } from './monitor/sink.js';
+export type { ValueHistogram } from './inspect/histogram.js';
 export type { Action, FindingAction } from './core/actions.js';
 export type { Finding, FindingKind } from './monitor/findings.js';
 export type { FindingBase, TrainingPosition } from './core/findings.js';

@@ -8,7 +8,6 @@ export type { NodeTrainingMonitorOptions } from '../exporters/monitor-options.js
 export { tensorBoardSink, TensorBoardSink, type TensorBoardOptions } from '../exporters/tensorboard/sink.js';
 export { pushgatewaySink, PushgatewaySink } from '../exporters/pushgateway/sink.js';
 export type { PushgatewayOptions } from '../exporters/pushgateway/options.js';
-export type { ValueHistogram } from '../inspect/histogram.js';
 export { StalenessTracker, parseStageRecord, type StageRecord, type StalenessQuery } from '../staleness/tracker.js';
 export type { StoreProblemFinding } from '../staleness/event-problems.js';
 export type { StalenessReport, StalledStageFinding, StageStatus, VersionProgress } from '../staleness/staleness-report.js';
