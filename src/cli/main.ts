@@ -7,6 +7,8 @@ import { speedCompare, speedRecord } from './speed.js';
 import { stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
 import { parity } from './parity.js';
 import { report } from './report.js';
+import { quality } from './quality.js';
+import { QualityInputError } from '../quality/errors.js';
 import { StoreError } from '../staleness/store.js';
 import { DurationError } from '../staleness/duration.js';
 import { UnknownStageError } from '../staleness/pipeline.js';
@@ -33,6 +35,11 @@ commands:
   parity <training-log> <serving-log> [--tolerance f=abs:1e-6,g=rel:0.01] [--json]
       training/serving skew per feature; exit 1 on skew, a definition mismatch,
       broken data invariants, or an empty log
+  quality --reference <profile.json> [--features <log>]… [--predictions <log>]… [--labels <log>]… [--window 1d] [--json] [--metrics out.prom]
+      input and output drift against the training profile, and served quality per model version
+      and window once labels arrive; exit 1 on a finding, 3 when nothing was served in the period
+  quality merge <profile.json>… -o <merged.json>
+      merge reference profiles of shards profiled in parallel
   (stage and staleness take --stages a,b,… for a pipeline other than
    data_snapshot,features,train_start,train_end,validate,export,deploy)`;
 
@@ -48,6 +55,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (group === 'staleness') return await staleness(argv.slice(1), io);
     if (group === 'parity') return await parity(argv.slice(1), io);
     if (group === 'report') return report(argv.slice(1), io);
+    if (group === 'quality') return await quality(argv.slice(1), io);
     if (group === undefined || group === '--help' || group === '-h') {
       io.out(USAGE);
       return group === undefined ? 2 : 0;
@@ -58,7 +66,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`${e.message}\n\n${USAGE}`);
       return 2;
     }
-    const known = [SpeedFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError];
+    const known = [SpeedFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError, QualityInputError];
     const code = (e as { code?: string }).code ?? '';
     if (known.some((k) => e instanceof k) || code.startsWith('ERR_PARSE_ARGS')) {
       io.err(`error: ${(e as Error).message}`);

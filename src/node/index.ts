@@ -19,3 +19,19 @@ export { checkParity, type ParityReport, type ParityOptions, type FeatureSkew, t
 export { parseTolerances, type Tolerance, type Tolerances } from '../parity/tolerance.js';
 export type { ValueExample, Cut } from '../parity/cut.js';
 export { formatParity } from '../parity/format-parity.js';
+// Prediction quality and drift (ML Test Score Monitors 7 and 2). The pure part (profiles, drift,
+// evaluateQuality, formatQuality) is browser-safe; it is listed here until the package root exports it.
+export { ProfileBuilder, mergeProfiles, PROFILE_FORMAT, type ReferenceProfile, type ProfileOptions, type SliceProfile } from '../quality/profile.js';
+export { parseProfile } from '../quality/profile-schema.js';
+export type { FeatureProfile, NumericProfile, CategoricalProfile, ProfileFeatures, ProfileValue } from '../quality/feature-profile.js';
+export type { Task, MetricName, ModelOutput, Label, MetricsJson } from '../quality/metrics.js';
+export { evaluateQuality, QualityJoin, type ServedRecord, type PredictionRecord, type LabelRecord } from '../quality/join.js';
+export type { QualityOptions } from '../quality/options.js';
+export type * from '../quality/report-types.js';
+export { formatQuality } from '../quality/format.js';
+export { QualityInputError, FeatureSetMismatchError } from '../quality/errors.js';
+export { jensenShannon, psi, lInfinity } from '../quality/divergence.js';
+export { openPredictionLog, readPredictionLog, type PredictionLogWriter, type PredictionLogEntry } from './prediction-log.js';
+export { saveProfile, readProfile, mergeProfileFiles, profileTrainingLog } from './profile-file.js';
+export { checkQuality, type QualityInput } from './check-quality.js';
+export { qualityRegistry } from './quality-prometheus.js';
