@@ -8,9 +8,9 @@ export const SERVED_QUALITY_METRIC = 'tfjs_monitor_served_quality';
 
 /**
  * A prom-client registry with the report's latest figures: per feature the latest measured drift
- * statistic and its limit (max of threshold and noise floor: alert on value > limit), the same
- * for each model version's outputs, and each version's latest served quality with its
- * labelled count and the validation value. Gauges carry a `model` label (the profile's name).
+ * statistic, its threshold and whether it is a finding; the same for each model version's
+ * outputs; and each version's latest served quality with its labelled count, and the validation
+ * value. Gauges carry a `model` label (the profile's name).
  */
 export async function qualityRegistry(report: QualityReport): Promise<Registry> {
   let client: typeof import('prom-client');
@@ -22,25 +22,25 @@ export async function qualityRegistry(report: QualityReport): Promise<Registry> 
   const registry = new client.Registry();
   const model = report.reference.model ?? '';
   const gauge = (name: string, help: string, labelNames: string[]) => new client.Gauge({ name, help, labelNames, registers: [registry] });
-  const limit = (f: FeatureDrift) => Math.max(f.threshold, f.noiseFloor ?? 0);
-
-  const inputDrift = gauge(INPUT_DRIFT_METRIC, 'Latest drift statistic of each served feature against the training profile (Jensen-Shannon for numbers, L-infinity for categories).', ['model', 'feature', 'statistic']);
-  const inputLimit = gauge(`${INPUT_DRIFT_METRIC}_limit`, 'What the drift statistic must exceed to be a finding: max(threshold, noise floor at the sample sizes).', ['model', 'feature', 'statistic']);
+  /** value, threshold and finding (0/1) gauges for one kind of drift, keyed by feature or version. */
+  const driftGauges = (name: string, what: string, key: 'feature' | 'version', rows: Map<string, FeatureDrift>) => {
+    const labels = ['model', key, 'statistic'];
+    const value = gauge(name, `Latest drift statistic of ${what} (Jensen-Shannon for numbers, L-infinity for categories).`, labels);
+    const threshold = gauge(`${name}_threshold`, `Threshold of the drift statistic of ${what}.`, labels);
+    const finding = gauge(`${name}_finding`, `1 when the latest drift of ${what} is a finding (over its threshold, and beyond noise), else 0.`, labels);
+    for (const [k, f] of rows) {
+      const l = { model, [key]: k, statistic: f.statistic };
+      value.set(l, f.value!);
+      threshold.set(l, f.threshold);
+      finding.set(l, f.status === 'drift' ? 1 : 0);
+    }
+  };
   const byFeature = new Map<string, FeatureDrift>();
   for (const w of report.inputDrift) for (const f of w.features) if (f.value !== null) byFeature.set(f.feature, f); // the latest measured window
-  for (const f of byFeature.values()) {
-    inputDrift.set({ model, feature: f.feature, statistic: f.statistic }, f.value!);
-    if (f.noiseFloor !== null) inputLimit.set({ model, feature: f.feature, statistic: f.statistic }, limit(f));
-  }
-
-  const outputDrift = gauge(OUTPUT_DRIFT_METRIC, "Latest drift statistic of each model version's outputs against the validation set.", ['model', 'version', 'statistic']);
-  const outputLimit = gauge(`${OUTPUT_DRIFT_METRIC}_limit`, 'What the output drift statistic must exceed to be a finding.', ['model', 'version', 'statistic']);
+  driftGauges(INPUT_DRIFT_METRIC, 'each served feature against the training profile', 'feature', byFeature);
   const byVersion = new Map<string, FeatureDrift>();
   for (const o of report.outputDrift) if (o.output.value !== null) byVersion.set(o.version, o.output);
-  for (const [version, f] of byVersion) {
-    outputDrift.set({ model, version, statistic: f.statistic }, f.value!);
-    if (f.noiseFloor !== null) outputLimit.set({ model, version, statistic: f.statistic }, limit(f));
-  }
+  driftGauges(OUTPUT_DRIFT_METRIC, "each model version's outputs against the validation set", 'version', byVersion);
 
   const quality = gauge(SERVED_QUALITY_METRIC, 'Latest served quality of each model version on labelled predictions (accuracy, logLoss, mae, rmse).', ['model', 'version', 'metric']);
   const labelled = gauge(`${SERVED_QUALITY_METRIC}_labelled_examples`, 'Labelled predictions behind the latest served quality of each version.', ['model', 'version']);

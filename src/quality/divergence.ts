@@ -1,4 +1,4 @@
-import { chiSquareQuantile, normalQuantile } from './stats.js';
+import { chiSquareSurvival, normalSurvival } from './stats.js';
 
 const total = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 
@@ -55,35 +55,48 @@ export function lInfinity(a: ReadonlyMap<string, number>, b: ReadonlyMap<string,
   return { value, category };
 }
 
-/** The effective sample size of a two-sample comparison: n·m/(n + m). */
-const harmonic = (na: number, nb: number) => (na * nb) / (na + nb);
-
 /**
- * The JS value that sampling alone exceeds with probability `alpha` when both histograms come
- * from one distribution. The two-sample G statistic 2·Σ O·ln(O/E) is ≈ 8·n_h·JS (in nats) for
- * small differences and is χ² with k − 1 degrees of freedom (k: bins used by either side).
+ * How likely sampling alone is to make two histograms of one distribution differ this much:
+ * Pearson's χ² test of homogeneity on the bins either side uses (k − 1 degrees of freedom).
+ * Pearson's rather than the G test that JS is akin to: its tail stays close to χ² with the
+ * modest counts a window has, where G's is heavier (measured in the false-alarm test).
  */
-export function jsNoiseFloor(a: readonly number[], b: readonly number[], alpha: number): number {
-  const k = a.filter((x, i) => x + b[i]! > 0).length;
-  if (k < 2) return 0;
-  return chiSquareQuantile(1 - alpha, k - 1) / (8 * harmonic(total(a), total(b)) * Math.LN2);
+export function homogeneityPValue(a: readonly number[], b: readonly number[]): number {
+  const na = total(a);
+  const nb = total(b);
+  let x2 = 0;
+  let k = 0;
+  for (let i = 0; i < a.length; i++) {
+    const t = a[i]! + b[i]!;
+    if (t === 0) continue;
+    k++;
+    const ea = (t * na) / (na + nb);
+    const eb = (t * nb) / (na + nb);
+    x2 += (a[i]! - ea) ** 2 / ea + (b[i]! - eb) ** 2 / eb;
+  }
+  return chiSquareSurvival(x2, k - 1);
 }
 
 /**
- * The L∞ value sampling alone exceeds with probability at most `alpha`: each category's share
- * difference has standard deviation √(r(1 − r)/n_h) (r: pooled share); a Bonferroni split over
- * the k categories bounds the chance that any one of them exceeds its z·σ.
+ * For L∞: the smallest p-value of a category whose share moved by more than `threshold` (or of
+ * the one that moved most, when none did), Bonferroni-adjusted over the k categories either side
+ * has. Each share difference is tested with its pooled standard error √(r(1 − r)(1/n + 1/m)).
  */
-export function lInfinityNoiseFloor(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>, alpha: number): number {
+export function categoryPValue(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>, threshold: number): number {
   const na = total([...a.values()]);
   const nb = total([...b.values()]);
   const keys = [...new Set([...a.keys(), ...b.keys()])].filter((key) => (a.get(key) ?? 0) + (b.get(key) ?? 0) > 0);
-  if (keys.length < 2) return 0;
-  const z = normalQuantile(1 - alpha / (2 * keys.length));
-  let floor = 0;
+  let best = 1;
+  let largest = { d: -1, p: 1 };
   for (const key of keys) {
-    const r = ((a.get(key) ?? 0) + (b.get(key) ?? 0)) / (na + nb);
-    floor = Math.max(floor, z * Math.sqrt((r * (1 - r)) / harmonic(na, nb)));
+    const x = a.get(key) ?? 0;
+    const y = b.get(key) ?? 0;
+    const r = (x + y) / (na + nb);
+    const d = Math.abs(x / na - y / nb);
+    const se = Math.sqrt(r * (1 - r) * (1 / na + 1 / nb));
+    const p = se > 0 ? Math.min(1, keys.length * 2 * normalSurvival(d / se)) : 1;
+    if (d > threshold) best = Math.min(best, p);
+    if (d > largest.d) largest = { d, p };
   }
-  return floor;
+  return keys.some((key) => Math.abs((a.get(key) ?? 0) / na - (b.get(key) ?? 0) / nb) > threshold) ? best : largest.p;
 }

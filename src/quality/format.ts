@@ -30,12 +30,12 @@ const driftRow = (f: FeatureDrift, first: string) => [
   STATISTIC_NAMES[f.statistic],
   f.value === null ? '-' : `${num(f.value)}${f.category !== null ? ` (${f.category})` : ''}`,
   num(f.threshold),
-  num(f.noiseFloor),
+  f.pValue === null ? '-' : fmt(f.pValue, 2),
   num(f.psi),
   `${f.n.reference}/${f.n.served}`,
   f.reason && f.status !== 'ok' ? `${STATUS[f.status]}: ${f.reason}` : STATUS[f.status]!,
 ];
-const DRIFT_HEAD = ['statistic', 'value', 'threshold', 'noise floor', 'PSI', 'ref/served', 'status'];
+const DRIFT_HEAD = ['statistic', 'value', 'threshold', 'p-value', 'PSI', 'ref/served', 'status'];
 
 const metricCells = (m: MetricVerdict) => [METRIC_NAMES[m.metric], num(m.reference), `${num(m.served)} ${interval(m.interval)}`.trim(), `${num(m.change)} ${interval(m.changeInterval)}`.trim(), STATUS[m.status]!];
 

@@ -17,7 +17,7 @@ export function driftMessage(what: string, name: string, f: FeatureDrift, w: Win
   const category = f.category !== null ? ` (${f.category})` : '';
   return (
     `${what} ${name} (${describeWindow(w)}): ${STATISTIC_NAMES[f.statistic]} ${fmt(f.value!)}${category} > threshold ${fmt(f.threshold)}` +
-    ` (noise floor ${fmt(f.noiseFloor!)}) on ${f.n.reference} reference / ${f.n.served} served examples` +
+    `, beyond noise (p ${fmt(f.pValue!, 2)} < ${fmt(f.alpha!, 2)}) on ${f.n.reference} reference / ${f.n.served} served examples` +
     (f.psi !== null ? `; PSI ${fmt(f.psi)}` : '')
   );
 }

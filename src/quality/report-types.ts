@@ -52,8 +52,11 @@ interface DriftFindingBase {
   statistic: FeatureDrift['statistic'];
   value: number;
   threshold: number;
-  noiseFloor: number;
+  /** How likely sampling alone is to give this difference, and the bound it had to be under. */
+  pValue: number;
+  alpha: number;
   psi: number | null;
+  category: string | null;
   n: { reference: number; served: number };
   message: string;
 }

@@ -1,4 +1,4 @@
-import { judgeWindow, measure, type Measured } from './drift.js';
+import { judgeWindow, measure, type FeatureDrift } from './drift.js';
 import { MetricsAccumulator, TASK_METRICS } from './metrics.js';
 import type { ResolvedQualityOptions } from './options.js';
 import type { ReferenceProfile } from './profile.js';
@@ -27,7 +27,7 @@ function driftWindows(served: ServedData, opts: ResolvedQualityOptions): { input
   for (const w of served.windows()) {
     const s = served.inputs.get(w);
     const examples = s?.examples ?? 0;
-    const measured: Measured[] = hasInputs
+    const measured: FeatureDrift[] = hasInputs
       ? ref.training.features.map((f) => measure(f.name, f, ref.training.examples, s?.features.get(f.name) ?? new ServedFeature(f, 0), examples, threshold(f.name, f.kind)))
       : [];
     const outs = versions.map((version) => {
@@ -91,7 +91,7 @@ function qualityWindow(group: QualityGroup | undefined, version: string, span: W
 function findings(inputs: DriftWindow[], outputs: OutputDriftWindow[], quality: { q: QualityWindow; slices: SliceVerdict[] }[]): QualityFinding[] {
   const out: QualityFinding[] = [];
   const win = (w: WindowSpan): WindowSpan => ({ start: w.start, end: w.end });
-  const drift = (f: DriftWindow['features'][number]) => ({ statistic: f.statistic, value: f.value!, threshold: f.threshold, noiseFloor: f.noiseFloor!, psi: f.psi, n: f.n });
+  const drift = (f: FeatureDrift) => ({ statistic: f.statistic, value: f.value!, threshold: f.threshold, pValue: f.pValue!, alpha: f.alpha!, psi: f.psi, category: f.category, n: f.n });
   for (const w of inputs) for (const f of w.features.filter((x) => x.status === 'drift')) out.push({ kind: 'input-drift', window: win(w), feature: f.feature, ...drift(f), message: driftMessage('input drift in', f.feature, f, w) });
   for (const w of outputs) if (w.output.status === 'drift') out.push({ kind: 'output-drift', window: win(w), version: w.version, ...drift(w.output), message: driftMessage('output drift of version', w.version, w.output, w) });
   for (const { q, slices } of quality) {

@@ -24,15 +24,18 @@ function lnGamma(x: number): number {
   return -tmp + Math.log((2.5066282746310005 * ser) / x);
 }
 
-/** The regularized lower incomplete gamma function P(a, x) (series below a + 1, continued fraction above). */
-export function gammaP(a: number, x: number): number {
-  if (x <= 0) return 0;
+/** The regularized lower incomplete gamma function P(a, x). */
+export const gammaP = (a: number, x: number): number => 1 - gammaQ(a, x);
+
+/** The upper one, Q(a, x) = 1 − P(a, x), computed directly so small tail probabilities keep their digits. */
+export function gammaQ(a: number, x: number): number {
+  if (x <= 0) return 1;
   const lnPrefix = -x + a * Math.log(x) - lnGamma(a);
   if (x < a + 1) {
     let term = 1 / a;
     let sum = term;
     for (let n = 1; n < 1000 && Math.abs(term) > Math.abs(sum) * 1e-15; n++) sum += term *= x / (a + n);
-    return sum * Math.exp(lnPrefix);
+    return 1 - sum * Math.exp(lnPrefix);
   }
   const tiny = 1e-300;
   let b = x + 1 - a;
@@ -51,7 +54,19 @@ export function gammaP(a: number, x: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < 1e-15) break;
   }
-  return 1 - Math.exp(lnPrefix) * h;
+  return Math.exp(lnPrefix) * h;
+}
+
+/** The upper tail of the χ² distribution: P(X ≥ x) with `df` degrees of freedom. */
+export const chiSquareSurvival = (x: number, df: number): number => (df <= 0 ? 1 : gammaQ(df / 2, x / 2));
+
+/** P(Z ≥ z) for a standard normal Z (Numerical Recipes' erfc, fractional error below 1.2e-7). */
+export function normalSurvival(z: number): number {
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * Math.abs(x));
+  const poly = -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const erfc = t * Math.exp(poly);
+  return x >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
 /** The p quantile of the χ² distribution with `df` degrees of freedom (bisection on P(df/2, x/2)). */
