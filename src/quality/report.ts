@@ -22,15 +22,17 @@ function driftWindows(served: ServedData, opts: ResolvedQualityOptions): { input
   const threshold = (name: string, kind: 'numeric' | 'categorical') => opts.thresholds[name] ?? (kind === 'numeric' ? opts.jensenShannon : opts.lInfinity);
   const inputs: DriftWindow[] = [];
   const outputs: OutputDriftWindow[] = [];
-  const versions = [...new Set([...served.outputs.values()].map((o) => o.version))].sort();
+  const windows = served.windows();
+  const active = versionsActive(served, windows, 'outputs');
+  const activeVersions = (w: number) => active.filter((v) => v.windows.includes(w)).map((v) => v.version);
   const hasInputs = served.inputs.size > 0;
-  for (const w of served.windows()) {
+  for (const w of windows) {
     const s = served.inputs.get(w);
     const examples = s?.examples ?? 0;
     const measured: FeatureDrift[] = hasInputs
       ? ref.training.features.map((f) => measure(f.name, f, ref.training.examples, s?.features.get(f.name) ?? new ServedFeature(f, 0), examples, threshold(f.name, f.kind)))
       : [];
-    const outs = versions.map((version) => {
+    const outs = activeVersions(w).map((version) => {
       const o = served.outputs.get(`${version}\0${w}`);
       const out = ref.validation.output;
       return { version, m: measure(OUTPUT, out, ref.validation.examples, o?.served ?? new ServedFeature(out, 0), o?.n ?? 0, threshold(OUTPUT, out.kind)) };
@@ -47,7 +49,18 @@ function driftWindows(served: ServedData, opts: ResolvedQualityOptions): { input
       outputs.push({ ...span, version, status: output.status, output });
     });
   }
-  return { inputs, outputs };
+  const order = (o: OutputDriftWindow) => `${o.version}\0${o.start}`;
+  return { inputs, outputs: outputs.sort((a, b) => (order(a) < order(b) ? -1 : 1)) };
+}
+
+/** Each version, with the windows from its first to its last with data (a version deployed on day 3 has no rows before). */
+function versionsActive(served: ServedData, windows: number[], of: 'outputs' | 'groups'): { version: string; windows: number[] }[] {
+  const map = of === 'outputs' ? served.outputs : served.groups;
+  const versions = [...new Set([...map.values()].map((g) => g.version))].sort();
+  return versions.map((version) => {
+    const own = windows.filter((w) => map.has(`${version}\0${w}`));
+    return { version, windows: windows.filter((w) => w >= own[0]! && w <= own.at(-1)!) };
+  });
 }
 
 function qualityWindow(group: QualityGroup | undefined, version: string, span: WindowSpan, ref: ReferenceProfile, opts: ResolvedQualityOptions, sliceKeys: readonly string[]): QualityWindow {
@@ -122,10 +135,8 @@ export function buildQualityReport(served: ServedData, opts: ResolvedQualityOpti
   const { inputs, outputs } = driftWindows(served, opts);
   const judged: { q: QualityWindow; slices: SliceVerdict[] }[] = [];
   const windows = served.windows();
-  const versions = [...new Set([...served.groups.values()].map((g) => g.version))].sort();
-  for (const version of versions) {
-    const own = windows.filter((w) => served.groups.has(`${version}\0${w}`));
-    for (const w of windows.filter((x) => x >= own[0]! && x <= own.at(-1)!)) {
+  for (const { version, windows: own } of versionsActive(served, windows, 'groups')) {
+    for (const w of own) {
       const q = qualityWindow(served.groups.get(`${version}\0${w}`), version, served.span(w), ref, opts, served.sliceKeys);
       judged.push({ q: { ...q, slices: q.slices.slice(0, opts.worstSlices) }, slices: q.slices });
     }

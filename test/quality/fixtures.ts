@@ -64,3 +64,36 @@ export const cli = async (...args: string[]): Promise<{ code: number; stdout: st
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
+
+export interface LogOptions {
+  n: number;
+  seed: number;
+  /** ms of the first record, and between records */
+  ts0?: number;
+  step?: number;
+  labelEvery?: number;
+  version?: string;
+  world?: Parameters<typeof world>[1];
+  /** a file prefix, to write several periods into one directory */
+  prefix?: string;
+}
+
+/** Writes a served feature log (as FeatureSet.logServing writes), a prediction log and a label log. */
+export async function writeLogs(d: string, o: LogOptions) {
+  const { openFeatureLog, openPredictionLog } = await import('../../src/node/index.js');
+  const p = o.prefix ?? '';
+  const paths = { features: join(d, `${p}features.jsonl`), predictions: join(d, `${p}predictions.jsonl`), labels: join(d, `${p}labels.jsonl`) };
+  const f = await openFeatureLog(paths.features);
+  const pr = await openPredictionLog(paths.predictions);
+  const l = await openPredictionLog(paths.labels);
+  const draw = world(o.seed, o.world);
+  for (let i = 0; i < o.n; i++) {
+    const e = draw(i);
+    const ts = (o.ts0 ?? 1_700_000_000_000) + i * (o.step ?? 1000);
+    f.append({ side: 'serving', id: e.id, fp: 'test', ts, features: e.features, violations: [] });
+    pr.prediction({ id: e.id, version: o.version ?? 'v1', output: e.output, ts });
+    if (i % (o.labelEvery ?? 1) === 0) l.label({ id: e.id, label: e.label, ts: ts + 60_000 });
+  }
+  for (const w of [f, pr, l]) w.close();
+  return paths;
+}
