@@ -39,7 +39,8 @@ const SAMPLE = 5;
 export class QualityJoin {
   readonly opts: ResolvedQualityOptions;
   readonly served: ServedData;
-  private labels = new Map<string, { label: Label; joined: number; slices: Map<string, string> | null }>();
+  /** Per label: its value, how many predictions it joined, and its slice values (aligned with the slice keys). */
+  private labels = new Map<string, { label: Label; joined: number; slices: (string | undefined)[] | null }>();
   readonly labelSummary: LabelSummary = { records: 0, joined: 0, unknownIds: 0, sampleUnknownIds: [], duplicates: 0, passes: 1 };
 
   constructor(
@@ -75,8 +76,7 @@ export class QualityJoin {
     if (drift) this.served.addFeatures(r.ts, r.features);
     const held = this.served.sliceKeys.length && r.features ? this.labels.get(r.id) : undefined;
     if (!held) return;
-    held.slices = new Map();
-    for (const key of this.served.sliceKeys) if (Object.hasOwn(r.features!, key)) held.slices.set(key, String(r.features![key]));
+    held.slices = this.served.sliceKeys.map((key) => (Object.hasOwn(r.features!, key) ? String(r.features![key]) : undefined));
   }
 
   /** A prediction: its output (when `drift`), and its outcome if labelled. Returns what is wrong with it, or null. */

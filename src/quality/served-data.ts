@@ -82,15 +82,15 @@ export class ServedData {
     this.group(version, w).predictions++;
   }
 
-  /** A labelled prediction's outcome, with the values of its slice features (null: unknown). */
-  addLabelled(ts: number, version: string, o: Outcome, slices: ReadonlyMap<string, string> | null): void {
+  /** A labelled prediction's outcome, with the values of its slice features in sliceKeys' order (null: no features logged). */
+  addLabelled(ts: number, version: string, o: Outcome, slices: readonly (string | undefined)[] | null): void {
     const w = this.window(ts);
     if (w === null) return;
     const g = this.group(version, w);
     g.labelled++;
     g.overall.add(o);
-    for (const key of this.sliceKeys) {
-      const value = slices?.get(key) ?? '(unknown)';
+    for (const [i, key] of this.sliceKeys.entries()) {
+      const value = slices?.[i] ?? '(no features logged)';
       let byValue = g.slices.get(key);
       if (!byValue) g.slices.set(key, (byValue = new Map()));
       let m = byValue.get(value);
