@@ -1,6 +1,6 @@
 import { formatTable } from '../common/text-table.js';
 import { fmt } from '../core/format-number.js';
-import { describeWindow, METRIC_NAMES, STATISTIC_NAMES } from './messages.js';
+import { describeWindow, fmtP, METRIC_NAMES, STATISTIC_NAMES } from './messages.js';
 import type { FeatureDrift, LogSummary, MetricVerdict, QualityReport } from './report-types.js';
 
 const num = (v: number | null, digits = 4) => (v === null || Number.isNaN(v) ? '-' : fmt(v, digits));
@@ -30,7 +30,7 @@ const driftRow = (f: FeatureDrift, first: string) => [
   STATISTIC_NAMES[f.statistic],
   f.value === null ? '-' : `${num(f.value)}${f.category !== null ? ` (${f.category})` : ''}`,
   num(f.threshold),
-  f.pValue === null ? '-' : fmt(f.pValue, 2),
+  f.pValue === null ? '-' : fmtP(f.pValue),
   num(f.psi),
   `${f.n.reference}/${f.n.served}`,
   f.reason && f.status !== 'ok' ? `${STATUS[f.status]}: ${f.reason}` : STATUS[f.status]!,

@@ -6,6 +6,12 @@ import type { MetricVerdict } from './verdict.js';
 export const STATISTIC_NAMES = { 'jensen-shannon': 'Jensen-Shannon', 'l-infinity': 'L-infinity' } as const;
 export const METRIC_NAMES = { accuracy: 'accuracy', logLoss: 'log-loss', mae: 'MAE', rmse: 'RMSE' } as const;
 
+/** A p-value or a false-alarm bound: two significant digits, tiny ones as powers of ten. */
+export function fmtP(p: number): string {
+  if (p < 1e-300) return '< 1e-300';
+  return p < 1e-3 ? p.toExponential(1) : String(+p.toPrecision(2));
+}
+
 /** "2026-11-20T00:00Z–2026-11-21T00:00Z", or "all data" when unwindowed and empty. */
 export function describeWindow(w: WindowSpan): string {
   if (!w.start || !w.end) return 'no data';
@@ -17,7 +23,7 @@ export function driftMessage(what: string, name: string, f: FeatureDrift, w: Win
   const category = f.category !== null ? ` (${f.category})` : '';
   return (
     `${what} ${name} (${describeWindow(w)}): ${STATISTIC_NAMES[f.statistic]} ${fmt(f.value!)}${category} > threshold ${fmt(f.threshold)}` +
-    `, beyond noise (p ${fmt(f.pValue!, 2)} < ${fmt(f.alpha!, 2)}) on ${f.n.reference} reference / ${f.n.served} served examples` +
+    `, beyond noise (p ${fmtP(f.pValue!)} < ${fmtP(f.alpha!)}) on ${f.n.reference} reference / ${f.n.served} served examples` +
     (f.psi !== null ? `; PSI ${fmt(f.psi)}` : '')
   );
 }
