@@ -15,6 +15,7 @@ const STATUS: Record<string, string> = {
   'not-enough-labels': 'not enough labelled examples',
   'no-labels': 'no labels yet',
   'no-reference': 'no validation examples to compare with',
+  'small-reference': 'too few validation examples for this mean',
 };
 
 function logLine(what: string, s: LogSummary | null): string {
@@ -48,11 +49,12 @@ export function formatQuality(r: QualityReport): string {
     `reference: ${ref.path ?? '(in memory)'}${ref.model ? ` — ${ref.model}${ref.version ? ` ${ref.version}` : ''}` : ''}, ${ref.task}` +
       `${ref.classes ? ` (${ref.classes.join(', ')})` : ''}; ${ref.trainingExamples} training / ${ref.validationExamples} validation examples; validation ${metrics}`,
   );
-  out.push(...[logLine('served features', r.logs.features), logLine('predictions', r.logs.predictions), logLine('labels', r.logs.labels)].filter(Boolean));
+  out.push(...[logLine('served features', r.logs.features), logLine('predictions', r.logs.predictions), r.labels ? '' : logLine('labels', r.logs.labels)].filter(Boolean));
   if (r.labels) {
     const l = r.labels;
+    const bad = r.logs.labels?.malformed;
     out.push(
-      `labels: ${l.records} record(s), ${l.joined} joined to predictions, ${l.unknownIds} for ids no prediction has${l.sampleUnknownIds.length ? ` (e.g. ${l.sampleUnknownIds.join(', ')})` : ''}, ` +
+      `labels: ${r.logs.labels ? `${r.logs.labels.path}, ` : ''}${l.records} record(s)${bad?.count ? ` (and ${bad.count} malformed line(s), first: line ${bad.lines[0]!.line}: ${bad.lines[0]!.error})` : ''}, ${l.joined} joined to predictions, ${l.unknownIds} for ids no prediction has${l.sampleUnknownIds.length ? ` (e.g. ${l.sampleUnknownIds.join(', ')})` : ''}, ` +
         `${l.duplicates} repeated${l.passes > 1 ? `; joined in ${l.passes} passes (more labels than maxLabelsInMemory)` : ''}`,
     );
   }

@@ -1,7 +1,7 @@
 import { MetricsAccumulator, type MetricName, type Moments } from './metrics.js';
 import { newcombeDifference, welchDifference, wilson, type Interval } from './stats.js';
 
-export type MetricStatus = 'regression' | 'ok' | 'not-enough-labels' | 'no-labels' | 'no-reference';
+export type MetricStatus = 'regression' | 'ok' | 'not-enough-labels' | 'no-labels' | 'no-reference' | 'small-reference';
 
 /** One metric of served predictions against the reference (validation) value. */
 export interface MetricVerdict {
@@ -60,6 +60,10 @@ export function judgeMetric(metric: MetricName, ref: MetricsAccumulator, served:
   const partial = { ...base, ...empty, served: servedValue, change: refValue === null ? null : servedValue - refValue };
   if (ref.n < 2) return { ...partial, status: 'no-reference' };
   if (served.n < minLabelled) return { ...partial, status: 'not-enough-labels' };
+  // A mean's interval rests on the central limit theorem on both sides, which a few skewed
+  // per-example losses do not satisfy (17 small log-losses say little about the mean); accuracy's
+  // score interval stays sound on a small reference.
+  if (metric !== 'accuracy' && ref.n < minLabelled) return { ...partial, status: 'small-reference' };
   if (metric === 'accuracy') {
     const changeInterval = newcombeDifference(served.correct, served.n, ref.correct, ref.n, z);
     return { ...partial, interval: wilson(served.correct, served.n, z), changeInterval, status: changeInterval[1] < -tolerance ? 'regression' : 'ok' };

@@ -102,7 +102,7 @@ describe('checkQuality on logs', () => {
     late.close();
     const r = await checkQuality({ reference: path, predictions: logs.predictions, labels: logs.labels });
     expect(r.labels).toMatchObject({ records: 503, joined: 500, unknownIds: 2, sampleUnknownIds: ['never-predicted-1', 'never-predicted-2'], duplicates: 1 });
-    expect(formatQuality(r)).toMatch(/labels: 503 record\(s\), 500 joined to predictions, 2 for ids no prediction has \(e\.g\. never-predicted-1, never-predicted-2\), 1 repeated/);
+    expect(formatQuality(r)).toMatch(/labels: \S+labels\.jsonl, 503 record\(s\), 500 joined to predictions, 2 for ids no prediction has \(e\.g\. never-predicted-1, never-predicted-2\), 1 repeated/);
   });
 
   it('a log whose features are not the reference’s is an error naming the missing and the extra ones', async () => {
