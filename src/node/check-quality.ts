@@ -39,7 +39,7 @@ export async function checkQuality(input: QualityInput, options: QualityOptions 
   if (!featurePaths.length && !predictionPaths.length) throw new QualityInputError('nothing to check: give served feature logs, prediction logs, or both');
   if (labelPaths.length && !predictionPaths.length) throw new QualityInputError('labels need the prediction logs they label: give the prediction logs too');
 
-  const join = new QualityJoin(reference, options);
+  const join = new QualityJoin(reference, options, featurePaths.length > 0);
   const logs = { features: combined(featurePaths), predictions: combined(predictionPaths), labels: combined(labelPaths) };
 
   /**

@@ -43,12 +43,17 @@ export class QualityJoin {
   private labels = new Map<string, { label: Label; joined: number; slices: (string | undefined)[] | null }>();
   readonly labelSummary: LabelSummary = { records: 0, joined: 0, unknownIds: 0, sampleUnknownIds: [], duplicates: 0, passes: 1 };
 
+  /** `withFeatures`: whether served features will come; slices need them (a label's slice is its served feature value). */
   constructor(
     readonly reference: ReferenceProfile,
     options: QualityOptions = {},
+    withFeatures = true,
   ) {
     this.opts = resolveQualityOptions(options);
-    const slices = this.opts.slices ?? reference.slices;
+    if (!withFeatures && this.opts.slices?.length) {
+      throw new QualityInputError(`slicing by ${this.opts.slices.join(', ')} needs the served features (parity's serving log) to read each example's slice value: give them too`);
+    }
+    const slices = this.opts.slices ?? (withFeatures ? reference.slices : []);
     const unknownSlices = slices.filter((s) => !reference.slices.includes(s));
     if (unknownSlices.length) {
       throw new QualityInputError(
@@ -153,7 +158,7 @@ export function evaluateQuality(
   data: { features?: Iterable<ServedRecord>; predictions?: Iterable<PredictionRecord>; labels?: Iterable<LabelRecord> },
   options: QualityOptions = {},
 ): QualityReport {
-  const join = new QualityJoin(reference, options);
+  const join = new QualityJoin(reference, options, data.features !== undefined);
   const logs: QualityReport['logs'] = {
     features: data.features ? logSummary('(features)') : null,
     predictions: data.predictions ? logSummary('(predictions)') : null,

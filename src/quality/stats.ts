@@ -24,10 +24,7 @@ function lnGamma(x: number): number {
   return -tmp + Math.log((2.5066282746310005 * ser) / x);
 }
 
-/** The regularized lower incomplete gamma function P(a, x). */
-export const gammaP = (a: number, x: number): number => 1 - gammaQ(a, x);
-
-/** The upper one, Q(a, x) = 1 − P(a, x), computed directly so small tail probabilities keep their digits. */
+/** The regularized upper incomplete gamma function Q(a, x) = 1 − P(a, x), computed directly so small tail probabilities keep their digits. */
 export function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
   const lnPrefix = -x + a * Math.log(x) - lnGamma(a);
@@ -67,20 +64,6 @@ export function normalSurvival(z: number): number {
   const poly = -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   const erfc = t * Math.exp(poly);
   return x >= 0 ? erfc / 2 : 1 - erfc / 2;
-}
-
-/** The p quantile of the χ² distribution with `df` degrees of freedom (bisection on P(df/2, x/2)). */
-export function chiSquareQuantile(p: number, df: number): number {
-  if (df <= 0) return 0;
-  let lo = 0;
-  let hi = Math.max(1, df);
-  while (gammaP(df / 2, hi / 2) < p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (gammaP(df / 2, mid / 2) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
 }
 
 export type Interval = [number, number];

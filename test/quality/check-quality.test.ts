@@ -146,7 +146,7 @@ describe('checkQuality on logs', () => {
     await expect(checkQuality({ reference: broken, predictions: logs.predictions })).rejects.toThrow(/reference profile .*broken\.json is not a valid reference profile:\n {2}- model: /);
     await expect(checkQuality({ reference: join(d, 'nope.json'), predictions: logs.predictions })).rejects.toThrow(/nope\.json does not exist/);
     await expect(checkQuality({ reference: path, predictions: logs.predictions }, { thresholds: { f7: 0.1 } })).rejects.toThrow(/thresholds name feature\(s\) not in the reference profile: f7/);
-    await expect(checkQuality({ reference: path, predictions: logs.predictions }, { slices: ['f0'] })).rejects.toThrow(/slice key\(s\) f0 not in the reference profile/);
+    await expect(checkQuality({ reference: path, features: logs.features, predictions: logs.predictions }, { slices: ['f0'] })).rejects.toThrow(/slice key\(s\) f0 not in the reference profile/);
   });
 
   it('joins in several passes when the labels do not fit in memory, with the same result', async () => {

@@ -100,3 +100,18 @@ describe('served metrics against an independent computation', () => {
     expect(relaxed.inputDrift[0]!.features.find((f) => f.feature === 'f1')!.threshold).toBe(0.02);
   });
 });
+
+describe('slices', () => {
+  it('need the served features: without them there are no slice rows, and asking for one is an error', () => {
+    const ref = referenceOf(1, 2000, 1000);
+    const draw = world(5);
+    const rows = Array.from({ length: 500 }, (_, i) => draw(i));
+    const data = { predictions: rows.map((e) => ({ id: e.id, ts: 0, version: 'v1', output: e.output })), labels: rows.map((e) => ({ id: e.id, label: e.label })) };
+    const r = evaluateQuality(ref, data);
+    expect(r.quality[0]!.slices).toEqual([]);
+    expect(r.options.slices).toEqual([]);
+    expect(() => evaluateQuality(ref, data, { slices: ['region'] })).toThrow(/slicing by region needs the served features/);
+    const withFeatures = evaluateQuality(ref, { ...data, features: rows.map((e) => ({ id: e.id, ts: 0, features: e.features })) });
+    expect(withFeatures.quality[0]!.slices.map((s) => s.value).sort()).toEqual(['east', 'north', 'south', 'west']);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateQuality, mergeProfiles, ProfileBuilder, type NumericProfile } from '../../src/node/index.js';
 import { ExactSum } from '../../src/quality/exact-sum.js';
 import { bucketEdge, bucketKey, GAMMA, INF_KEY } from '../../src/quality/sketch.js';
-import { chiSquareQuantile, newcombeDifference, normalQuantile, wilson } from '../../src/quality/stats.js';
+import { chiSquareSurvival, newcombeDifference, normalQuantile, normalSurvival, wilson } from '../../src/quality/stats.js';
 import { referenceOf, rng, world } from './fixtures.js';
 
 // Independent computations, written differently from the library's.
@@ -92,10 +92,14 @@ describe('quantiles and intervals', () => {
     expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 6);
     expect(normalQuantile(0.999)).toBeCloseTo(3.090232, 6);
     expect(normalQuantile(0.01)).toBeCloseTo(-2.326348, 6);
-    expect(chiSquareQuantile(0.95, 1)).toBeCloseTo(3.841459, 5);
-    expect(chiSquareQuantile(0.99, 9)).toBeCloseTo(21.66599, 4);
-    expect(chiSquareQuantile(0.999, 2)).toBeCloseTo(13.81551, 4);
-    expect(chiSquareQuantile(0.5, 30)).toBeCloseTo(29.33603, 4);
+    expect(normalSurvival(1.959964)).toBeCloseTo(0.025, 7);
+    expect(normalSurvival(-2.326348)).toBeCloseTo(0.99, 7);
+    expect(normalSurvival(6) / 9.865876e-10).toBeCloseTo(1, 5);
+    expect(chiSquareSurvival(3.841459, 1)).toBeCloseTo(0.05, 7);
+    expect(chiSquareSurvival(21.66599, 9)).toBeCloseTo(0.01, 7);
+    expect(chiSquareSurvival(13.81551, 2)).toBeCloseTo(0.001, 8);
+    expect(chiSquareSurvival(29.33603, 30)).toBeCloseTo(0.5, 6);
+    expect(chiSquareSurvival(100, 9) / 1.5735176e-17).toBeCloseTo(1, 6); // far tails keep their digits (scipy: 1.5735176e-17)
     // Newcombe (1998), Statistics in Medicine 17:873, Table II example (a): 56/70 − 48/80.
     const [lo, hi] = newcombeDifference(56, 70, 48, 80, normalQuantile(0.975));
     expect(lo).toBeCloseTo(0.0524, 4);
