@@ -97,6 +97,10 @@ describe('the published package', () => {
     'StalenessTracker', 'StoreError', 'UnknownStageError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity',
     'openFeatureLog', 'openStore', 'parseDuration', 'parseTolerances', 'readFeatureLog', 'stalenessRegistry',
     'writeHtmlReport', 'writeJsonReport',
+    // Prediction quality: Node parts, then the browser-safe ones the package root does not export yet.
+    'checkQuality', 'mergeProfileFiles', 'openPredictionLog', 'profileTrainingLog', 'qualityRegistry', 'readPredictionLog', 'readProfile', 'saveProfile',
+    'FeatureSetMismatchError', 'PROFILE_FORMAT', 'ProfileBuilder', 'QualityInputError', 'QualityJoin', 'evaluateQuality', 'formatQuality',
+    'jensenShannon', 'lInfinity', 'mergeProfiles', 'parseProfile', 'psi',
   ];
 
   it("is imported as 'tfjs-monitor' (in Node, the Node entry) and serves the public API with type declarations", async () => {

@@ -8,8 +8,9 @@ import { parseOptions } from '../options/validate.js';
  *   feature it is a mean shift of about a third of a standard deviation.
  * - lInfinity 0.05: some category's share moved by five points (a class at 33% falling to 28%).
  * - falseAlarmRate 0.01: a window that matches the reference raises a drift finding at most 1%
- *   of the time (and, separately, a quality finding at most 1%): each statistic must also clear
- *   the value sampling alone reaches with probability 0.01 / (statistics judged in the window).
+ *   of the time (and, separately, a quality finding at most 1%): a drift statistic's p-value
+ *   must be under 0.01 / (2 × statistics judged in the window), a quality test is one-sided at
+ *   0.01 / (tests in the version's window); measured in test/quality/false-alarms.test.ts.
  * - minExamples 100: below it a window's histograms are too coarse to judge (reported as such).
  * - minLabelled 100: fewer labelled examples say "not enough labelled examples", never a verdict.
  * - tolerance: the smallest worsening worth a finding even when it is certain (large windows

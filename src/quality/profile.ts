@@ -39,7 +39,7 @@ const builderOptions = z
     classes: z.array(z.string()).min(2).optional(),
     model: z.string().optional(),
     version: z.string().optional(),
-    /** 10 bins at the training deciles: each holds ~10% of training, so no bin is sparse and the χ² noise floor holds. */
+    /** 10 bins at the training deciles: each holds ~10% of training, so no bin is sparse and the χ² test of a window holds. */
     bins: z.number().int().min(2).max(100).default(10),
     maxCategories: z.number().int().min(1).default(10_000),
     /** Categorical features whose values slice the validation metrics (and the served ones). */
