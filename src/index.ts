@@ -28,3 +28,14 @@ export type { InspectStrategy } from './inspect/read-values.js';
 export { InvalidOptionsError, type OptionProblem } from './options/validate.js';
 export { UnsupportedModelError } from './tfjs/model-guard.js';
 export { renderHtmlReport, type HtmlReportInput } from './report/html-report.js';
+// Prediction quality and drift (ML Test Score Monitors 7 and 2): profiles, drift and quality statistics.
+export { ProfileBuilder, mergeProfiles, PROFILE_FORMAT, type ReferenceProfile, type ProfileOptions, type SliceProfile } from './quality/profile.js';
+export { parseProfile } from './quality/profile-schema.js';
+export type { FeatureProfile, NumericProfile, CategoricalProfile, ProfileFeatures, ProfileValue } from './quality/feature-profile.js';
+export type { Task, MetricName, ModelOutput, Label, MetricsJson } from './quality/metrics.js';
+export { evaluateQuality, QualityJoin, type ServedRecord, type PredictionRecord, type LabelRecord } from './quality/join.js';
+export type { QualityOptions } from './quality/options.js';
+export type * from './quality/report-types.js';
+export { formatQuality } from './quality/format.js';
+export { QualityInputError, FeatureSetMismatchError } from './quality/errors.js';
+export { jensenShannon, psi, lInfinity } from './quality/divergence.js';

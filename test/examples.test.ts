@@ -62,4 +62,19 @@ describe.skipIf(backend() !== 'wasm')('examples, as the README shows them', { ti
     expect(stdout).toMatch(/^petal_length_cm: id iris-3: training 1\.5, serving 15; id iris-13/m);
     expect(stdout).toMatch(/INVARIANT field petalLengthCm is broken by 6\.67% of served examples/);
   });
+
+  it('the quality example: a period like training has no finding; petal width in mm and fewer setosa drift, and the android slice regresses', async () => {
+    const { code, stdout, stderr } = await example('quality');
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    const [a, b] = stdout.split('== period B');
+    expect(a).toMatch(/== period A: like training ==[\s\S]*\nfindings: none\n/);
+    expect(b).toMatch(/^ {2}DRIFT input drift in petal_width_cm \(.*\): Jensen-Shannon 0\.\d+ > threshold 0\.02, beyond noise/m);
+    expect(b).toMatch(/^ {2}DRIFT output drift of version v1 \(.*\): L-infinity 0\.\d+ \(virginica\) > threshold 0\.05/m);
+    expect(b).toMatch(/^ {2}REGRESSION quality regression of version v1 on slice client=android \(.*\): accuracy 0\.\d+ against 0\.9\d+ on validation/m);
+    expect(b).not.toMatch(/slice client=(web|ios)/);
+    // Petal width, whose unit changed, drifts most.
+    const js = [...b!.matchAll(/^(\w+_cm) +Jensen-Shannon +([\d.e-]+)/gm)].map((m) => [m[1], Number(m[2])] as const).sort((x, y) => y[1] - x[1]);
+    expect(js[0]![0]).toBe('petal_width_cm');
+    expect(stdout).toMatch(/^period A: 0 finding\(s\); period B: \d+ finding\(s\)$/m);
+  });
 });

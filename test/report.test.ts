@@ -91,12 +91,15 @@ describe('the published package', () => {
   const ROOT = [
     'DEFAULT_WEIGHT_BOUNDS', 'InvalidOptionsError', 'MonitorSetupError', 'TrainingInstabilityError', 'TrainingMonitor',
     'UnsupportedModelError', 'formatReport', 'inspectModel', 'inspectTensor', 'renderHtmlReport',
+    'FeatureSetMismatchError', 'PROFILE_FORMAT', 'ProfileBuilder', 'QualityInputError', 'QualityJoin', 'evaluateQuality', 'formatQuality',
+    'jensenShannon', 'lInfinity', 'mergeProfiles', 'parseProfile', 'psi',
   ];
   const NODE_ONLY = [
     'DEFAULT_STAGES', 'DurationError', 'FeatureInputError', 'FeatureSet', 'NODE_PLATFORM', 'PostgresStore', 'SqliteStore',
     'StalenessTracker', 'StoreError', 'UnknownStageError', 'alertingRules', 'checkParity', 'defineFeatures', 'formatParity', 'parseStageRecord',
     'openFeatureLog', 'openStore', 'parseDuration', 'parseTolerances', 'readFeatureLog', 'stalenessRegistry',
     'writeHtmlReport', 'writeJsonReport', 'TensorBoardSink', 'tensorBoardSink', 'PushgatewaySink', 'pushgatewaySink',
+    'checkQuality', 'mergeProfileFiles', 'openPredictionLog', 'profileTrainingLog', 'qualityRegistry', 'readPredictionLog', 'readProfile', 'saveProfile',
   ];
 
   it("is imported as 'tfjs-monitor' (in Node, the Node entry) and serves the public API with type declarations", async () => {

@@ -7,6 +7,8 @@ import { speedCompare, speedRecord } from './speed.js';
 import { stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
 import { parity } from './parity.js';
 import { report } from './report.js';
+import { quality } from './quality.js';
+import { QualityInputError } from '../quality/errors.js';
 import { StoreError } from '../staleness/store.js';
 import { DurationError } from '../staleness/duration.js';
 import { UnknownStageError } from '../staleness/pipeline.js';
@@ -63,6 +65,20 @@ const COMMANDS: Command[] = [
     help: 'training/serving skew per feature; exit 1 on skew, a definition mismatch,\nbroken data invariants, or an empty log',
     run: parity,
   },
+  {
+    path: ['quality', 'merge'],
+    usage: 'quality merge <profile.json>… -o <merged.json>',
+    help: 'merge reference profiles of shards profiled in parallel',
+    run: (args, io) => quality(['merge', ...args], io),
+  },
+  {
+    path: ['quality'],
+    usage: 'quality --reference <profile.json> [--features <log>]… [--predictions <log>]… [--labels <log>]… [--window 1d] [--json] [--metrics out.prom]',
+    help:
+      'input and output drift against the training profile, and served quality per model version\n' +
+      'and window once labels arrive; exit 1 on a finding, 3 when nothing was served in the period',
+    run: quality,
+  },
 ];
 
 const indent = (text: string, by: string) => text.split('\n').map((l) => by + l).join('\n');
@@ -112,7 +128,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`${e.message}\n\n${usage()}`);
       return 2;
     }
-    const known = [InputFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError];
+    const known = [InputFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError, QualityInputError];
     const code = (e as { code?: string }).code ?? '';
     if (known.some((k) => e instanceof k) || code.startsWith('ERR_PARSE_ARGS')) {
       io.err(`error: ${(e as Error).message}`);

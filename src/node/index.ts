@@ -26,3 +26,8 @@ export { checkParity, type ParityReport, type ParityOptions, type FeatureSkew, t
 export { parseTolerances, type Tolerance, type Tolerances } from '../parity/tolerance.js';
 export type { ValueExample, Cut } from '../parity/cut.js';
 export { formatParity } from '../parity/format-parity.js';
+// Prediction quality and drift: the files, the CLI's check and the Prometheus gauges (the pure part is in the root).
+export { openPredictionLog, readPredictionLog, type PredictionLogWriter, type PredictionLogEntry } from './prediction-log.js';
+export { saveProfile, readProfile, mergeProfileFiles, profileTrainingLog } from './profile-file.js';
+export { checkQuality, type QualityInput } from './check-quality.js';
+export { qualityRegistry } from './quality-prometheus.js';

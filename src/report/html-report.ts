@@ -4,16 +4,19 @@ import type { Finding } from '../monitor/findings.js';
 import type { MonitorReport } from '../monitor/run-report.js';
 import type { ParityReport } from '../parity/check-parity.js';
 import { VERDICT_TEXT, verdictOf } from '../speed/compare.js';
+import type { QualityReport } from '../quality/report-types.js';
 import { formatDuration } from '../staleness/duration.js';
 import type { StalenessReport } from '../staleness/staleness-report.js';
 import { CHARTS_SCRIPT } from './charts-script.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
+import { qualitySection } from './quality-section.js';
 import { UPLOT_CSS, UPLOT_SCRIPT } from './uplot-assets.generated.js';
 
 export interface HtmlReportInput {
   run: MonitorReport;
   staleness?: StalenessReport | StalenessReport[];
   parity?: ParityReport;
+  quality?: QualityReport;
   title?: string;
 }
 
@@ -152,6 +155,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <section id="speed"><h2>Speed and memory</h2>${speedSection(run)}</section>
 ${staleness.length ? `<section id="staleness"><h2>Staleness</h2>${stalenessSection(staleness)}</section>` : ''}
 ${input.parity ? `<section id="parity"><h2>Train/serve parity</h2>${paritySection(input.parity)}</section>` : ''}
+${input.quality ? qualitySection(input.quality) : ''}
 <script type="application/json" id="report-data">${jsonForScript({ run })}</script>
 <script>${UPLOT_SCRIPT}</script>
 <script>${CHARTS_SCRIPT}</script>

@@ -40,13 +40,14 @@ const ALLOWED: Record<string, string[]> = {
   storage: [],
   staleness: ['options', 'storage'],
   parity: ['common', 'options', 'storage'],
+  quality: ['core', 'common', 'options'],
   tfjs: ['core', 'inspect'],
-  report: ['core', 'speed', 'staleness'],
+  report: ['core', 'quality', 'speed', 'staleness'],
   monitor: ['core', 'common', 'inspect', 'options', 'report', 'speed', 'stability', 'tfjs'],
-  '(root)': ['core', 'inspect', 'monitor', 'options', 'report', 'stability', 'tfjs'],
+  '(root)': ['core', 'inspect', 'monitor', 'options', 'quality', 'report', 'stability', 'tfjs'],
   exporters: ['core', 'monitor', 'options', 'storage'],
-  node: ['(root)', 'common', 'exporters', 'monitor', 'parity', 'report', 'speed', 'staleness', 'storage'],
-  cli: ['common', 'node', 'options', 'parity', 'report', 'speed', 'staleness', 'storage'],
+  node: ['(root)', 'common', 'exporters', 'monitor', 'parity', 'quality', 'report', 'speed', 'staleness', 'storage'],
+  cli: ['common', 'node', 'options', 'parity', 'quality', 'report', 'speed', 'staleness', 'storage'],
 };
 
 describe('the source layout', () => {
