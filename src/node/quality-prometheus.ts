@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '../common/metrics-registry.js';
 import type { FeatureDrift, QualityReport } from '../quality/report-types.js';
 import { missingPeer } from '../staleness/store.js';
 
@@ -12,7 +12,7 @@ export const SERVED_QUALITY_METRIC = 'tfjs_monitor_served_quality';
  * outputs; and each version's latest served quality with its labelled count, and the validation
  * value. Gauges carry a `model` label (the profile's name).
  */
-export async function qualityRegistry(report: QualityReport): Promise<Registry> {
+export async function qualityRegistry(report: QualityReport): Promise<MetricsRegistry> {
   let client: typeof import('prom-client');
   try {
     client = await import('prom-client');
