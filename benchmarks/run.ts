@@ -4,7 +4,7 @@
  * interval over interleaved rounds, and targets judged on those intervals; then the inspector's
  * throughput and tf.enableDebugMode. Writes results.json and results.md and prints the tables.
  *
- * BENCH_QUICK=1: shorter fits and fewer rounds (about 3 minutes on 2 cores; wide intervals).
+ * BENCH_QUICK=1: shorter fits and fewer rounds (about 4 minutes on 2 cores; wide intervals).
  * BENCH_ONLY=mlp,cnn,inspect,debug: a subset. BENCH_ROUNDS / BENCH_CNN_ROUNDS / BENCH_REPS: rounds.
  * BENCH_OUT: the folder for the results (default: beside this file). A quick or partial run writes
  * results.partial.json and .md, so it never replaces a full run's results.
@@ -22,14 +22,15 @@ import { fitTable, judgeTargets, machineLine, probeRow, rowTable, targetTable, t
 const env = process.env;
 const quick = env['BENCH_QUICK'] === '1';
 const count = (name: string, full: number, short: number) => Number(env[name] ?? (quick ? short : full));
+const only = (env['BENCH_ONLY'] ?? 'mlp,cnn,inspect,debug').split(',');
 const settings = {
   quick,
+  only,
   mlp: { examples: quick ? 2048 : 4096, rounds: count('BENCH_ROUNDS', 25, 9) },
-  cnn: { examples: quick ? 128 : 256, rounds: count('BENCH_CNN_ROUNDS', 10, 4) },
+  cnn: { examples: quick ? 128 : 256, rounds: count('BENCH_CNN_ROUNDS', 10, 5) },
   reps: count('BENCH_REPS', 9, 5),
   bootstrap: { statistic: 'median over rounds', level: 0.95, resamples: 10_000, seed: 'FNV-1a of the model, configuration and figure' },
 };
-const only = (env['BENCH_ONLY'] ?? 'mlp,cnn,inspect,debug').split(',');
 const outDir = env['BENCH_OUT'] ? pathToFileURL(env['BENCH_OUT'].replace(/\/?$/, '/')) : new URL('./', import.meta.url);
 const log = (line: string) => process.stderr.write(line + '\n');
 
