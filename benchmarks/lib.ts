@@ -1,12 +1,34 @@
 import * as tf from '@tensorflow/tfjs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import type { Logger } from '../src/node/index.js';
+import { median } from './stats.js';
 
-/** Median of numbers. */
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+export { median };
+
+/** The monitor's logging, silenced: a benchmark times its work, not a terminal. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export async function use(backend: 'cpu' | 'wasm'): Promise<void> {
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not load`);
+  await tf.ready();
 }
+
+/**
+ * A full garbage collection, where V8 allows one (exposed at run time, so a plain `node bench.mjs`
+ * has it too). Run between timed fits, so that no variant pays for the garbage of the one before.
+ */
+export const collectGarbage: () => void = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    if (typeof gc === 'function') return gc as () => void;
+  } catch {
+    // Not V8, or flags locked: rounds are still interleaved, only noisier.
+  }
+  return () => {};
+})();
 
 /**
  * Times each variant `reps` times, interleaved (A B C A B C …, with the order rotated every
@@ -20,8 +42,8 @@ export async function interleaved<K extends string>(
   const names = Object.keys(variants) as K[];
   const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let r = 0; r < reps; r++) {
-    const order = names.map((_, i) => names[(i + r) % names.length]!);
-    for (const name of order) {
+    for (const name of rotated(names, r)) {
+      collectGarbage();
       const t0 = performance.now();
       await variants[name]();
       times[name].push(performance.now() - t0);
@@ -29,6 +51,9 @@ export async function interleaved<K extends string>(
   }
   return times;
 }
+
+/** The names in round `r`'s order: rotated by one each round. */
+export const rotated = <T>(names: readonly T[], r: number): T[] => names.map((_, i) => names[(i + r) % names.length]!);
 
 /** Per round, variant time / baseline time; the median of those ratios. */
 export function medianRatio(times: number[], baseline: number[]): number {
@@ -41,6 +66,8 @@ export function machine() {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    /** 1-minute load average when the benchmark started: above the core count, other work competed. */
+    loadAverage: Number(loadavg()[0]!.toFixed(2)),
     node: process.version,
     tfjs: tf.version.tfjs,
   };
