@@ -31,3 +31,30 @@ export { openPredictionLog, readPredictionLog, type PredictionLogWriter, type Pr
 export { saveProfile, readProfile, mergeProfileFiles, profileTrainingLog } from './profile-file.js';
 export { checkQuality, type QualityInput } from './check-quality.js';
 export { qualityRegistry } from './quality-prometheus.js';
+// Serving (browser-safe core re-exported here until the package root has it), with Node's additions.
+export {
+  ServedModel,
+  servingRun,
+  SERVING_RUN_FORMAT,
+  LogHistogram,
+  quantileOf,
+  compareServingRuns,
+  DEFAULT_SERVING_TOLERANCE,
+  DEFAULT_MIN_CALLS,
+  formatServingComparison,
+  servingVerdictLine,
+  servingRules,
+  servingRecordNames,
+  ServingRuleError,
+  SERVING_METRICS,
+  VERSION_LABELS,
+  DEFAULT_LATENCY_BUCKETS,
+  diffDependencies,
+  formatDependencyDiff,
+  dependencySet,
+} from '../serving/index.js';
+export type * from '../serving/index.js';
+export { monitorServing, NodeServedModel, NODE_SERVING_PLATFORM, type NodeServingOptions } from './serving.js';
+export { collectDependencies, findLockfile, type NodeCollectOptions } from './dependencies.js';
+export { instrumentServing, type ServingMetricsOptions } from './serving-metrics.js';
+export { readServingRun, saveServingRun, ServingFileError } from './serving-file.js';

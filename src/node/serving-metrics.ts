@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { MonitorSetupError } from '../core/errors.js';
+import { DEFAULT_LATENCY_BUCKETS, SERVING_METRICS as M, VERSION_LABELS } from '../serving/metric-names.js';
+import type { ServedModel } from '../serving/served-model.js';
+
+export interface ServingMetricsOptions {
+  /** The registry to register in; default prom-client's global `register`. */
+  registry?: Registry;
+  /** Latency histogram buckets in seconds (Prometheus `le`); default DEFAULT_LATENCY_BUCKETS. */
+  buckets?: number[];
+}
+
+type Labels = Record<(typeof VERSION_LABELS)[number], string>;
+
+/** The served models each registry exports, so that its gauges can read them at scrape time. */
+const attached = new WeakMap<Registry, Set<ServedModel>>();
+
+function labelsOf(served: ServedModel): Labels {
+  const o = served.options;
+  return { model: o.model, model_version: o.modelVersion, code_version: o.codeVersion, data_version: o.dataVersion };
+}
+
+async function promClient(): Promise<typeof import('prom-client')> {
+  try {
+    return await import('prom-client');
+  } catch (e) {
+    throw new MonitorSetupError(`the Prometheus export needs the \`prom-client\` package: npm install prom-client@15 (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Exports served models' calls as Prometheus metrics (SERVING_METRICS), labelled with model,
+ * model_version, code_version and data_version: a latency histogram in seconds, counters of
+ * requests, errors, checked outputs and non-finite ones, examples, and gauges of calls in flight
+ * and tensors held. Several models (or versions) share one registry. Serve `registry.metrics()`
+ * at /metrics; add prom-client's collectDefaultMetrics() for process RSS and heap.
+ */
+export async function instrumentServing(served: ServedModel | readonly ServedModel[], options: ServingMetricsOptions = {}): Promise<Registry> {
+  const client = await promClient();
+  const registry = options.registry ?? client.register;
+  const models = attached.get(registry) ?? new Set<ServedModel>();
+  attached.set(registry, models);
+  const labelNames = [...VERSION_LABELS];
+  const existing = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
+  const counter = (name: string, help: string) =>
+    existing<Counter<string>>(name) ?? new client.Counter({ name, help, labelNames, registers: [registry] });
+  const duration =
+    existing<Histogram<string>>(M.duration) ??
+    new client.Histogram({ name: M.duration, help: 'Latency of model calls that returned, in seconds.', labelNames, buckets: options.buckets ?? DEFAULT_LATENCY_BUCKETS, registers: [registry] });
+  const requests = counter(M.requests, 'Model calls, returned or thrown.');
+  const errors = counter(M.errors, 'Model calls that threw.');
+  const nonFinite = counter(M.nonFinite, 'Checked model calls whose outputs held NaN or Infinity.');
+  const checks = counter(M.checks, 'Model calls whose outputs were checked for NaN and Infinity.');
+  const examples = counter(M.examples, 'Examples in model calls that returned.');
+  if (!existing(M.inFlight)) {
+    new client.Gauge({
+      name: M.inFlight,
+      help: 'Model calls in flight.',
+      labelNames,
+      registers: [registry],
+      collect(this: Gauge<string>) {
+        this.reset();
+        for (const s of models) this.inc(labelsOf(s), s.inFlight);
+      },
+    });
+    const memory = (name: string, help: string, read: (m: tf.MemoryInfo) => number) =>
+      new client.Gauge({ name, help, registers: [registry], collect(this: Gauge<string>) { this.set(read(tf.memory())); } });
+    memory(M.tensors, 'Tensors held by tfjs in this process.', (m) => m.numTensors);
+    memory(M.tensorBytes, 'Bytes of the tensors held by tfjs in this process.', (m) => m.numBytes);
+  }
+  const list: readonly ServedModel[] = Array.isArray(served) ? served : [served as ServedModel];
+  for (const s of list) {
+    if (models.has(s)) continue;
+    models.add(s);
+    const labels = labelsOf(s);
+    const [d, req, err, nf, chk, ex] = [duration.labels(labels), requests.labels(labels), errors.labels(labels), nonFinite.labels(labels), checks.labels(labels), examples.labels(labels)];
+    // Every series exists from the start at 0, so rates and ratios are defined before the first error.
+    for (const c of [req, err, nf, chk, ex]) c.inc(0);
+    s.listen({
+      call(e) {
+        req.inc();
+        if (e.seconds === null) return err.inc();
+        d.observe(e.seconds);
+        ex.inc(e.examples);
+      },
+      outputCheck(bad) {
+        chk.inc();
+        if (bad) nf.inc();
+      },
+    });
+  }
+  return registry;
+}

@@ -1,0 +1,118 @@
+import { bucketMean, quantileOf, type HistogramJson } from './histogram.js';
+
+/** mulberry32: a small seeded generator, so that a comparison prints the same interval every time. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A Binomial(n, p) draw: inversion when n·p is small, a rounded normal otherwise (np, n(1-p) ≥ 30). */
+function binomial(n: number, p: number, rand: () => number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (p > 0.5) return n - binomial(n, 1 - p, rand);
+  if (n * p >= 30) {
+    const z = Math.sqrt(-2 * Math.log(rand() || 1e-300)) * Math.cos(2 * Math.PI * rand());
+    return Math.min(n, Math.max(0, Math.round(n * p + z * Math.sqrt(n * p * (1 - p)))));
+  }
+  let k = 0;
+  let pmf = Math.exp(n * Math.log1p(-p));
+  let cdf = pmf;
+  const u = rand();
+  while (u > cdf && k < n) {
+    pmf *= ((n - k) / (k + 1)) * (p / (1 - p));
+    cdf += pmf;
+    k++;
+  }
+  return k;
+}
+
+/** The bucket counts of n draws with replacement from the histogram's own values (a multinomial, bucket by bucket). */
+function resample(h: HistogramJson, rand: () => number): number[] {
+  let left = h.count;
+  let mass = h.count;
+  return h.buckets.map(([, c]) => {
+    const k = binomial(left, mass > 0 ? c / mass : 0, rand);
+    left -= k;
+    mass -= c;
+    return k;
+  });
+}
+
+/** A point estimate of a ratio run/baseline and its 95% bootstrap interval. */
+export interface RatioInterval {
+  ratio: number;
+  low: number;
+  high: number;
+}
+
+const RESAMPLES = 2000;
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+}
+
+/**
+ * The ratio of a statistic of two latency histograms (run / baseline) with a 95% percentile
+ * bootstrap interval: both runs are resampled from their own buckets 2,000 times. The buckets
+ * are the data (a run file keeps no per-call list), so the interval also carries the ±2.2%
+ * bucket resolution.
+ */
+export function bootstrapRatio(
+  baseline: HistogramJson,
+  run: HistogramJson,
+  statistic: (h: HistogramJson, counts: readonly number[]) => number | null,
+  seed = 1,
+): RatioInterval | null {
+  const b0 = statistic(baseline, baseline.buckets.map((b) => b[1]));
+  const r0 = statistic(run, run.buckets.map((b) => b[1]));
+  if (b0 === null || r0 === null || b0 <= 0) return null;
+  const rand = random(seed);
+  const ratios: number[] = [];
+  for (let i = 0; i < RESAMPLES; i++) {
+    const b = statistic(baseline, resample(baseline, rand));
+    const r = statistic(run, resample(run, rand));
+    if (b !== null && r !== null && b > 0) ratios.push(r / b);
+  }
+  ratios.sort((x, y) => x - y);
+  return { ratio: r0 / b0, low: percentile(ratios, 0.025), high: percentile(ratios, 0.975) };
+}
+
+export const quantileStatistic = (q: number) => (h: HistogramJson, counts: readonly number[]) => quantileOf(h, q, counts);
+export const meanStatistic = bucketMean;
+
+/** Wilson's 95% score interval for x successes in n. */
+function wilson(x: number, n: number): [number, number] {
+  const z = 1.959964;
+  const p = x / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/** A difference of two rates (run − baseline) and its 95% interval. */
+export interface DifferenceInterval {
+  difference: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Newcombe's hybrid score interval for the difference of two proportions: sound with zero
+ * errors on either side, where the textbook normal interval collapses to a point.
+ */
+export function rateDifference(x1: number, n1: number, x2: number, n2: number): DifferenceInterval | null {
+  if (n1 === 0 || n2 === 0) return null;
+  const p1 = x1 / n1;
+  const p2 = x2 / n2;
+  const [l1, u1] = wilson(x1, n1);
+  const [l2, u2] = wilson(x2, n2);
+  const d = p2 - p1;
+  return { difference: d, low: d - Math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), high: d + Math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2) };
+}

@@ -1,0 +1,234 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { defaultLogger, type Logger } from '../core/logger.js';
+import { collectDependencies, type CollectOptions } from '../deps/collect.js';
+import type { DependencySet } from '../deps/dependency-set.js';
+import { describeChanges, diffDependencies } from '../deps/diff.js';
+import { UnsupportedModelError } from '../tfjs/model-guard.js';
+import { ServingFindings, type ServingFinding } from './findings.js';
+import { leakFindings } from './leak-findings.js';
+import { servableKind, type GraphModelLike, type ServableModel } from './model-kind.js';
+import { resolveServingOptions, type ResolvedServingOptions, type ServingOptions } from './options.js';
+import { OutputCheck, type BadOutput } from './output-check.js';
+import { ServingRecorder } from './recorder.js';
+import { buildRun } from './build-run.js';
+import type { ServingRun } from './run.js';
+
+type Inputs = tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+type Outputs = tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+
+/** One call as metrics see it: latency in seconds (null when the call threw) and its examples. */
+export interface CallEvent {
+  seconds: number | null;
+  examples: number;
+}
+
+/** Receives each call and each output check (the Prometheus export is one). */
+export interface ServingListener {
+  call?(event: CallEvent): void;
+  outputCheck?(nonFinite: boolean): void;
+}
+
+/** What a platform gives the serving monitor beyond tfjs: the process's memory and dependencies (Node). */
+export interface ServingPlatform {
+  /** The process's resident set size in bytes; null where there is none (browsers). */
+  processRss: (() => number) | null;
+  collectDependencies(options: CollectOptions): DependencySet;
+}
+
+export const BROWSER_SERVING_PLATFORM: ServingPlatform = { processRss: null, collectDependencies };
+
+/** Examples in a call: the first dimension of its first input (1 for a scalar). */
+function examplesIn(inputs: Inputs): number {
+  const first = inputs instanceof tf.Tensor ? inputs : Array.isArray(inputs) ? inputs[0] : Object.values(inputs)[0];
+  return first instanceof tf.Tensor && first.rank > 0 ? first.shape[0]! : 1;
+}
+
+/**
+ * A loaded model behind the serving monitor. Its predict / execute / executeAsync return what
+ * the model returns and throw what it throws (the same error object, counted); the monitor
+ * creates no tensor that outlives a call on cpu and wasm (elsewhere, one clone per checked output
+ * until the check's read ends: `await settled()`).
+ */
+export class ServedModel<M extends ServableModel = ServableModel> {
+  readonly kind: 'LayersModel' | 'GraphModel';
+  readonly options: ResolvedServingOptions;
+  readonly dependencies: DependencySet;
+  protected readonly recorder: ServingRecorder;
+  private readonly check: OutputCheck;
+  private readonly log: ServingFindings;
+  private readonly logger: Logger;
+  private listeners: ServingListener[] = [];
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly startedAt = new Date();
+  private monitorFailed = false;
+
+  constructor(
+    readonly model: M,
+    options: ServingOptions = {},
+    platform: ServingPlatform = BROWSER_SERVING_PLATFORM,
+  ) {
+    this.kind = servableKind(model);
+    this.options = resolveServingOptions(options);
+    const o = this.options;
+    this.logger = o.logger ?? defaultLogger();
+    this.log = new ServingFindings(this.logger, `${o.model} ${o.modelVersion}`);
+    this.recorder = new ServingRecorder(o, platform.processRss);
+    this.check = new OutputCheck(o.outputs);
+    this.dependencies = platform.collectDependencies({ dataSources: o.dataSources, ...(o.tfjs ? { tfjs: o.tfjs } : {}) });
+    if (o.baseline) this.compareDependencies(o.baseline.dependencies);
+  }
+
+  /** `model.predict(inputs, config)`, timed and checked. */
+  predict(inputs: Inputs, config?: tf.ModelPredictConfig): Outputs {
+    return this.callSync(inputs, () => (this.model as LayersModel).predict(inputs as tf.Tensor, config));
+  }
+
+  /** `model.execute(inputs, outputs)`, timed and checked (a LayersModel needs the output names). */
+  execute(inputs: Inputs, outputs?: string | string[]): tf.Tensor | tf.Tensor[] {
+    return this.callSync(inputs, () => (this.model as GraphModelLike).execute(inputs, outputs));
+  }
+
+  /** `model.executeAsync(inputs, outputs)` of a GraphModel (control flow, dynamic shapes), timed and checked. */
+  executeAsync(inputs: Inputs, outputs?: string | string[]): Promise<tf.Tensor | tf.Tensor[]> {
+    const graph = this.graphOnly('executeAsync');
+    return this.callAsync(inputs, () => graph.executeAsync(inputs, outputs));
+  }
+
+  /** `model.predictAsync(inputs, config)` of a GraphModel, timed and checked. */
+  predictAsync(inputs: Inputs, config?: tf.ModelPredictConfig): Promise<Outputs> {
+    const graph = this.graphOnly('predictAsync');
+    if (!graph.predictAsync) throw new UnsupportedModelError('monitorServing: this GraphModel has no predictAsync (tfjs-converter < 4.0); use executeAsync');
+    return this.callAsync(inputs, () => graph.predictAsync!(inputs, config));
+  }
+
+  /** Calls in flight now. */
+  get inFlight(): number {
+    return this.recorder.inFlight;
+  }
+
+  get findings(): readonly ServingFinding[] {
+    return this.log.all;
+  }
+
+  /** Adds a listener of calls and output checks; returns its removal. */
+  listen(listener: ServingListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Resolves once every output check under way (device backends read them asynchronously) has ended. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** The run so far, as saved and compared: counts, latency, throughput, errors, memory, findings, dependencies. */
+  run(): ServingRun {
+    this.recorder.sampleProcess();
+    return buildRun({
+      options: this.options,
+      kind: this.kind,
+      backend: tf.getBackend() ?? 'none',
+      startedAt: this.startedAt,
+      now: performance.now(),
+      recorder: this.recorder,
+      checkEvery: this.check.every,
+      findings: this.log.all,
+      dependencies: this.dependencies,
+    });
+  }
+
+  private graphOnly(method: string): GraphModelLike {
+    if (this.kind !== 'GraphModel') {
+      throw new UnsupportedModelError(`monitorServing: a LayersModel has no ${method}; call predict or execute (they are synchronous)`);
+    }
+    return this.model as GraphModelLike;
+  }
+
+  private callSync<T>(inputs: Inputs, call: () => T): T {
+    const t0 = performance.now();
+    const examples = examplesIn(inputs);
+    const n = this.recorder.begin(t0, examples);
+    const m0 = performance.now();
+    let out: T;
+    try {
+      out = call();
+    } catch (e) {
+      this.finish(n, t0, m0, performance.now(), examples, null);
+      throw e;
+    }
+    this.finish(n, t0, m0, performance.now(), examples, out);
+    return out;
+  }
+
+  private async callAsync<T>(inputs: Inputs, call: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    const examples = examplesIn(inputs);
+    const n = this.recorder.begin(t0, examples);
+    const m0 = performance.now();
+    let out: T;
+    try {
+      out = await call();
+    } catch (e) {
+      this.finish(n, t0, m0, performance.now(), examples, null);
+      throw e;
+    }
+    this.finish(n, t0, m0, performance.now(), examples, out);
+    return out;
+  }
+
+  /** The monitor's work after a call; it never makes the call fail, whatever goes wrong in it. */
+  private finish(call: number, t0: number, m0: number, m1: number, examples: number, out: unknown): void {
+    try {
+      const seconds = out === null ? null : (m1 - m0) / 1000;
+      if (out !== null && this.check.due()) this.checkOutputs(call, out);
+      const trends = this.recorder.end(m1, seconds, examples);
+      if (trends) for (const [key, finding] of leakFindings(trends, this.options, call)) this.addFinding(key, finding, call);
+      for (const l of this.listeners) l.call?.({ seconds, examples });
+      this.recorder.own.add((m0 - t0 + performance.now() - m1) / 1000);
+    } catch (e) {
+      if (this.monitorFailed) return;
+      this.monitorFailed = true;
+      this.logger.error({ event: 'tfjs-monitor.serving-monitor-error', error: String(e) }, `the serving monitor failed after a call (the call's result is untouched): ${String(e)}`);
+    }
+  }
+
+  private checkOutputs(call: number, out: unknown): void {
+    const result = this.check.run(out);
+    if (!(result instanceof Promise)) return this.checked(call, result);
+    const p = result.then((bad) => this.checked(call, bad)).finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  private checked(call: number, bad: readonly BadOutput[]): void {
+    this.recorder.checked++;
+    if (bad.length > 0) this.recorder.nonFinite++;
+    for (const l of this.listeners) l.outputCheck?.(bad.length > 0);
+    for (const { output, range } of bad) {
+      const counts = `${range.nanCount} NaN, ${range.posInfCount} +Infinity, ${range.negInfCount} -Infinity of ${range.size} values`;
+      this.addFinding(
+        `non-finite-output:${output}`,
+        { kind: 'non-finite-output', action: 'warn', call, lastCall: call, occurrences: 1, output, size: range.size, nanCount: range.nanCount, posInfCount: range.posInfCount, negInfCount: range.negInfCount, message: `output ${output} holds ${counts}` },
+        call,
+      );
+    }
+  }
+
+  private addFinding(key: string, finding: ServingFinding, call: number): void {
+    if (!this.log.seenAgain(key, call)) this.log.add(key, finding);
+  }
+
+  private compareDependencies(baseline: DependencySet): void {
+    const diff = diffDependencies(baseline, this.dependencies);
+    if (diff.same) return;
+    const message = `dependencies differ from the baseline run's: ${describeChanges(diff)}` + (diff.backendChanged ? ' (the backend changed: a latency change may come from it, not from the model)' : '');
+    this.addFinding('dependency-change', { kind: 'dependency-change', action: 'warn', call: 0, lastCall: 0, occurrences: 1, changes: diff.changes, backendChanged: diff.backendChanged, message }, 0);
+  }
+}
+
+/** Wraps a loaded LayersModel or GraphModel in the serving monitor (browser: memory from tf.memory() only). */
+export function monitorServing<M extends ServableModel>(model: M, options: ServingOptions = {}): ServedModel<M> {
+  return new ServedModel(model, options, BROWSER_SERVING_PLATFORM);
+}
