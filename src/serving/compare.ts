@@ -1,5 +1,5 @@
 import { diffDependencies, type DependencyDiff } from '../deps/diff.js';
-import { bootstrapRatio, meanStatistic, quantileStatistic, rateDifference, type RatioInterval } from './intervals.js';
+import { bootstrapRatios, meanStatistic, quantileStatistic, rateDifference, type RatioInterval } from './intervals.js';
 import type { ServingRun } from './run.js';
 
 export interface ServingTolerance {
@@ -26,7 +26,7 @@ export interface ServingComparisonRow {
   run: number | null;
   /** Relative change (run / baseline − 1), or the absolute difference for the error rate. */
   change: number | null;
-  /** 95% interval of the change, where there is one. */
+  /** 99% interval of the change, where there is one. */
   interval: [number, number] | null;
   /** The tolerance judged against, or null for a figure shown but not judged. */
   tolerance: number | null;
@@ -86,14 +86,14 @@ function comparability(a: ServingRun, b: ServingRun): string | null {
  */
 export function compareServingRuns(baseline: ServingRun, run: ServingRun, tolerance: ServingTolerance = DEFAULT_SERVING_TOLERANCE, minCalls = DEFAULT_MIN_CALLS): ServingComparison {
   const enough = baseline.latency.count >= minCalls && run.latency.count >= minCalls;
-  const q = (p: number) => bootstrapRatio(baseline.latency, run.latency, quantileStatistic(p), Math.round(p * 1000));
+  const [ci50, ci95, ci99, mean] = bootstrapRatios(baseline.latency, run.latency, [quantileStatistic(0.5), quantileStatistic(0.95), quantileStatistic(0.99), meanStatistic]);
+  const cis: Record<number, RatioInterval | null | undefined> = { 50: ci50, 95: ci95, 99: ci99 };
   const lat = (name: string, p: number, judged: boolean) =>
-    relativeRow(name, baseline.latencySeconds[`p${p}` as 'p50'], run.latencySeconds[`p${p}` as 'p50'], judged ? tolerance.latency : null, enough, q(p / 100));
+    relativeRow(name, baseline.latencySeconds[`p${p}` as 'p50'], run.latencySeconds[`p${p}` as 'p50'], judged ? tolerance.latency : null, enough, cis[p] ?? null);
   const ms = (row: ServingComparisonRow) => ({ ...row, baseline: row.baseline === null ? null : row.baseline * 1000, run: row.run === null ? null : row.run * 1000 });
   const rows = [ms(lat('latency p50 (ms)', 50, true)), ms(lat('latency p95 (ms)', 95, true)), ms(lat('latency p99 (ms)', 99, false))];
 
   // Throughput is one figure per run: its interval is the mean latency's, inverted.
-  const mean = bootstrapRatio(baseline.latency, run.latency, meanStatistic, 7);
   const thr = relativeRow('throughput (examples/s)', baseline.examplesPerSecond, run.examplesPerSecond, tolerance.throughput, enough);
   if (thr.change !== null && mean) {
     const t = thr.change + 1;

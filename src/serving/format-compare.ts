@@ -26,7 +26,7 @@ function describe(run: ServingRun): string {
 export function formatServingComparison(c: ServingComparison, baseline: ServingRun, run: ServingRun): string {
   const better = (r: ServingComparisonRow) => (r.metric.startsWith('throughput') ? '-' : '+');
   const rows = [
-    ['metric', 'baseline', 'run', 'change', '95% interval', 'allowed', 'verdict'],
+    ['metric', 'baseline', 'run', 'change', '99% interval', 'allowed', 'verdict'],
     ...c.rows.map((r) => [
       r.metric,
       value(r, r.baseline),

@@ -71,13 +71,15 @@ export class LogHistogram {
 export function quantileOf(h: HistogramJson, q: number, counts: readonly number[] = h.buckets.map((b) => b[1])): number | null {
   const n = counts.reduce((a, b) => a + b, 0);
   if (n === 0 || h.min === null || h.max === null) return null;
-  const rank = Math.min(n, Math.max(0, q * n));
+  const rank = q * n;
+  if (rank <= 0) return h.min;
+  if (rank >= n) return h.max;
   let before = 0;
   for (let k = 0; k < h.buckets.length; k++) {
     const c = counts[k]!;
     if (c === 0) continue;
     if (before + c >= rank) {
-      const frac = c === 0 ? 0 : (rank - before) / c;
+      const frac = (rank - before) / c;
       const value = bucketLow(h.buckets[k]![0]) * RATIO ** frac;
       return Math.min(h.max, Math.max(h.min, value));
     }

@@ -45,7 +45,7 @@ function resample(h: HistogramJson, rand: () => number): number[] {
   });
 }
 
-/** A point estimate of a ratio run/baseline and its 95% bootstrap interval. */
+/** A point estimate of a ratio run/baseline and its 99% bootstrap interval. */
 export interface RatioInterval {
   ratio: number;
   low: number;
@@ -58,45 +58,55 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
 }
 
+type Statistic = (h: HistogramJson, counts: readonly number[]) => number | null;
+
 /**
- * The ratio of a statistic of two latency histograms (run / baseline) with a 95% percentile
- * bootstrap interval: both runs are resampled from their own buckets 2,000 times. The buckets
- * are the data (a run file keeps no per-call list), so the interval also carries the ±2.2%
- * bucket resolution.
+ * Ratios of statistics of two latency histograms (run / baseline), each with a 99% percentile
+ * bootstrap interval: both runs are resampled from their own buckets 2,000 times, and every
+ * statistic is taken on the same resamples. The buckets are the data (a run file keeps no
+ * per-call list), so the interval also carries the ±2.2% bucket resolution. 99%, not 95%: a
+ * comparison judges p50 and p95 at once, and a gate in CI should almost never fail on noise
+ * (measured on 400 pairs of runs of identical synthetic traffic: 1% of figures flagged at 99%,
+ * 2.5% at 95%).
  */
-export function bootstrapRatio(
-  baseline: HistogramJson,
-  run: HistogramJson,
-  statistic: (h: HistogramJson, counts: readonly number[]) => number | null,
-  seed = 1,
-): RatioInterval | null {
-  const b0 = statistic(baseline, baseline.buckets.map((b) => b[1]));
-  const r0 = statistic(run, run.buckets.map((b) => b[1]));
-  if (b0 === null || r0 === null || b0 <= 0) return null;
+export function bootstrapRatios(baseline: HistogramJson, run: HistogramJson, statistics: readonly Statistic[], seed = 1): (RatioInterval | null)[] {
+  const own = (h: HistogramJson) => h.buckets.map((b) => b[1]);
+  const points = statistics.map((s) => {
+    const b = s(baseline, own(baseline));
+    const r = s(run, own(run));
+    return b === null || r === null || b <= 0 ? null : r / b;
+  });
   const rand = random(seed);
-  const ratios: number[] = [];
+  const ratios = statistics.map(() => [] as number[]);
   for (let i = 0; i < RESAMPLES; i++) {
-    const b = statistic(baseline, resample(baseline, rand));
-    const r = statistic(run, resample(run, rand));
-    if (b !== null && r !== null && b > 0) ratios.push(r / b);
+    const bc = resample(baseline, rand);
+    const rc = resample(run, rand);
+    statistics.forEach((s, k) => {
+      const b = s(baseline, bc);
+      const r = s(run, rc);
+      if (b !== null && r !== null && b > 0) ratios[k]!.push(r / b);
+    });
   }
-  ratios.sort((x, y) => x - y);
-  return { ratio: r0 / b0, low: percentile(ratios, 0.025), high: percentile(ratios, 0.975) };
+  return points.map((ratio, k) => {
+    if (ratio === null) return null;
+    const sorted = ratios[k]!.sort((x, y) => x - y);
+    return { ratio, low: percentile(sorted, 0.005), high: percentile(sorted, 0.995) };
+  });
 }
 
 export const quantileStatistic = (q: number) => (h: HistogramJson, counts: readonly number[]) => quantileOf(h, q, counts);
 export const meanStatistic = bucketMean;
 
-/** Wilson's 95% score interval for x successes in n. */
+/** Wilson's 99% score interval for x successes in n. */
 function wilson(x: number, n: number): [number, number] {
-  const z = 1.959964;
+  const z = 2.575829;
   const p = x / n;
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-/** A difference of two rates (run − baseline) and its 95% interval. */
+/** A difference of two rates (run − baseline) and its 99% interval. */
 export interface DifferenceInterval {
   difference: number;
   low: number;
