@@ -91,6 +91,11 @@ export async function startServingApp(
     url: `http://127.0.0.1:${port}`,
     served,
     registry,
-    close: () => new Promise((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        // Clients' keep-alive connections would hold the server open for seconds.
+        server.closeAllConnections();
+      }),
   };
 }

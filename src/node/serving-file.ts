@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { servingRunProblems, type ServingRun } from '../serving/run.js';
 
 /** A serving run file that is missing, unreadable or not a run: bad input (CLI exit 2). Nothing was written. */
@@ -27,9 +28,22 @@ export function readServingRun(path: string, what = 'serving run'): ServingRun {
   return json as ServingRun;
 }
 
-/** Writes a run atomically: a crash never leaves half a file where a baseline was. */
+/**
+ * Writes a run atomically, creating its directory: a crash never leaves half a file where a
+ * baseline was. A path that cannot be written is a ServingFileError naming it.
+ */
 export function saveServingRun(path: string, run: ServingRun): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(run, null, 2) + '\n');
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, JSON.stringify(run, null, 2) + '\n');
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was written there either (e.g. its directory is a file).
+    }
+    throw new ServingFileError(`cannot write the serving run to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }

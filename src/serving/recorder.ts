@@ -79,7 +79,8 @@ export class ServingRecorder {
 
   private sampleMemory(): LeakTrends | null {
     const info = tf.memory();
-    this.last = { numTensors: info.numTensors, numBytes: info.numBytes };
+    this.last.numTensors = info.numTensors;
+    this.last.numBytes = info.numBytes;
     if (info.numTensors > this.peak.numTensors) this.peak.numTensors = info.numTensors;
     if (info.numBytes > this.peak.numBytes) this.peak.numBytes = info.numBytes;
     const rss = this.processRss && this.calls % this.processEvery === 0 ? this.sampleProcess() : undefined;

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { defaultLogger, type Logger } from '../core/logger.js';
 import { collectDependencies, type CollectOptions } from '../deps/collect.js';
 import type { DependencySet } from '../deps/dependency-set.js';
@@ -81,12 +80,12 @@ export class ServedModel<M extends ServableModel = ServableModel> {
 
   /** `model.predict(inputs, config)`, timed and checked. */
   predict(inputs: Inputs, config?: tf.ModelPredictConfig): Outputs {
-    return this.callSync(inputs, () => (this.model as LayersModel).predict(inputs as tf.Tensor, config));
+    return this.callSync('predict', inputs, config);
   }
 
   /** `model.execute(inputs, outputs)`, timed and checked (a LayersModel needs the output names). */
   execute(inputs: Inputs, outputs?: string | string[]): tf.Tensor | tf.Tensor[] {
-    return this.callSync(inputs, () => (this.model as GraphModelLike).execute(inputs, outputs));
+    return this.callSync('execute', inputs, outputs) as tf.Tensor | tf.Tensor[];
   }
 
   /** `model.executeAsync(inputs, outputs)` of a GraphModel (control flow, dynamic shapes), timed and checked. */
@@ -147,14 +146,16 @@ export class ServedModel<M extends ServableModel = ServableModel> {
     return this.model as GraphModelLike;
   }
 
-  private callSync<T>(inputs: Inputs, call: () => T): T {
+  /** A synchronous call by method name: no closure is allocated per call (this runs on every request). */
+  private callSync(method: 'predict' | 'execute', inputs: Inputs, arg: unknown): Outputs {
     const t0 = performance.now();
     const examples = examplesIn(inputs);
     const n = this.recorder.begin(t0, examples);
+    const model = this.model as unknown as Record<typeof method, (inputs: Inputs, arg: unknown) => Outputs>;
     const m0 = performance.now();
-    let out: T;
+    let out: Outputs;
     try {
-      out = call();
+      out = model[method](inputs, arg);
     } catch (e) {
       this.finish(n, t0, m0, performance.now(), examples, null);
       throw e;
@@ -186,7 +187,10 @@ export class ServedModel<M extends ServableModel = ServableModel> {
       if (out !== null && this.check.due()) this.checkOutputs(call, out);
       const trends = this.recorder.end(m1, seconds, examples);
       if (trends) for (const [key, finding] of leakFindings(trends, this.options, call)) this.addFinding(key, finding, call);
-      for (const l of this.listeners) l.call?.({ seconds, examples });
+      if (this.listeners.length > 0) {
+        const event = { seconds, examples };
+        for (const l of this.listeners) l.call?.(event);
+      }
       this.recorder.own.add((m0 - t0 + performance.now() - m1) / 1000);
     } catch (e) {
       if (this.monitorFailed) return;

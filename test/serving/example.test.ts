@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,5 +31,16 @@ describe.skipIf(backend() !== 'wasm')('the serving example', { timeout: 180_000 
     expect(cli.stdout).toMatch(/^latency p95 \(ms\) .* REGRESSION$/m);
     const deps = await outcome(run('node', ['dist/cli/main.js', 'deps', 'diff', join(out, 'v1.json'), join(out, 'v2.json')]));
     expect(deps).toMatchObject({ code: 0, stdout: 'no dependency changed\n' });
+  });
+
+  it('creates the output directory, and a failure ends the run with exit 1 instead of leaving the server up', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'tfjs-monitor-serving-example-'));
+    const fresh = await outcome(run('npx', ['tsx', 'examples/serving.ts', '--requests', '250', '--out', join(base, 'new', 'runs')], { timeout: 150_000 }));
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    expect(existsSync(join(base, 'new', 'runs', 'v2.json'))).toBe(true);
+    writeFileSync(join(base, 'a-file'), '');
+    const failed = await outcome(run('npx', ['tsx', 'examples/serving.ts', '--requests', '200', '--out', join(base, 'a-file')], { timeout: 150_000 }));
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/a-file/);
   });
 });

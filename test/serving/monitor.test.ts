@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../examples/lib/mnist.js';
-import { monitorServing, UnsupportedModelError, InvalidOptionsError, type ServingRun } from '../../src/node/index.js';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorServing, readServingRun, ServingFileError, UnsupportedModelError, InvalidOptionsError, type ServingRun } from '../../src/node/index.js';
 import { disposeModel, expectNoLeak, memoryLogger, mlp } from '../helpers/models.js';
 
 let model: tf.LayersModel;
@@ -150,5 +153,18 @@ describe('the serving monitor on a LayersModel', () => {
     x.dispose();
     expect(served.run().latency.count).toBe(3000);
     expect(size(served.run())).toBeLessThan(Math.max(2 * small, 4000));
+  });
+
+  it('saves its run where asked, creating the directory; a path that cannot be written is named', () => {
+    const served = monitorServing(model, { logger: quiet() });
+    const x = row(2);
+    tf.dispose([served.predict(x) as tf.Tensor, x]);
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-monitor-save-'));
+    served.saveRun(join(dir, 'runs', 'v1.json'));
+    expect(readServingRun(join(dir, 'runs', 'v1.json')).calls).toBe(1);
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(() => served.saveRun(join(dir, 'a-file', 'v1.json'))).toThrow(ServingFileError);
+    expect(() => served.saveRun(join(dir, 'a-file', 'v1.json'))).toThrow(/cannot write the serving run to .*a-file\/v1\.json: (ENOTDIR|EEXIST)/);
+    expect(readdirSync(dir).sort()).toEqual(['a-file', 'runs']);
   });
 });

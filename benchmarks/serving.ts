@@ -1,0 +1,151 @@
+/**
+ * npm run bench:serving: what the serving monitor costs per predict call, for the MNIST MLP on
+ * wasm at batch 1 and batch 32. Two measurements side by side:
+ * - the monitor's own time, measured directly around the model call (its clock reads, output
+ *   check, tf.memory(), histograms, listeners), as µs and as a share of the model call;
+ * - end to end, served.predict against plain model.predict, in interleaved rounds.
+ * Each figure is the median over rounds with a 95% bootstrap interval of that median.
+ * Writes benchmarks/serving-results.json and prints a markdown table.
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { instrumentServing, monitorServing, quantileOf, type NodeServedModel } from '../src/node/index.js';
+import { loadMnist } from '../examples/lib/mnist.js';
+import { buildMlp } from '../examples/lib/models.js';
+import { machine, median } from './lib.js';
+
+const ROUNDS = Number(process.env['BENCH_REPS'] ?? 30);
+const silent = pino({ level: 'silent' });
+
+/** Median of `values` and a 95% percentile-bootstrap interval of it (2,000 resamples, seeded). */
+function medianInterval(values: number[]): { median: number; low: number; high: number } {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const medians: number[] = [];
+  for (let i = 0; i < 2000; i++) medians.push(median(values.map(() => values[Math.floor(rand() * values.length)]!)));
+  medians.sort((a, b) => a - b);
+  return { median: median(values), low: medians[50]!, high: medians[1949]! };
+}
+
+function wide(hidden: [number, number]): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [784], units: hidden[0], activation: 'relu' }),
+      tf.layers.dense({ units: hidden[1], activation: 'relu' }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+}
+
+interface Case {
+  model: string;
+  batch: number;
+  prometheus: boolean;
+}
+
+interface Result extends Case {
+  callsPerRound: number;
+  rounds: number;
+  modelCallMicros: ReturnType<typeof medianInterval>;
+  ownMicros: ReturnType<typeof medianInterval>;
+  /** The per-call median of the monitor's own time (robust to GC pauses and preemption landing in it). */
+  ownP50Micros: ReturnType<typeof medianInterval>;
+  ownShare: ReturnType<typeof medianInterval>;
+  endToEndRatio: ReturnType<typeof medianInterval>;
+  target: number;
+}
+
+async function measure(c: Case, model: tf.LayersModel, inputs: tf.Tensor[]): Promise<Result> {
+  const calls = c.batch === 1 ? 400 : 150;
+  const plain: number[] = [];
+  const served: number[] = [];
+  const own: number[] = [];
+  const ownP50: number[] = [];
+  const modelCall: number[] = [];
+  const timePlain = () => {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) (model.predict(inputs[i % inputs.length]!) as tf.Tensor).dispose();
+    return ((performance.now() - t0) * 1000) / calls;
+  };
+  const timeServed = (s: NodeServedModel) => {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) (s.predict(inputs[i % inputs.length]!) as tf.Tensor).dispose();
+    return ((performance.now() - t0) * 1000) / calls;
+  };
+  for (let round = -2; round < ROUNDS; round++) {
+    // A fresh monitor per round: its own-time and latency histograms are this round's alone.
+    const s = monitorServing(model, { logger: silent });
+    if (c.prometheus) await instrumentServing(s, { registry: new Registry() });
+    // Alternate which goes first, so that neither always runs on a warmer cache.
+    const [p, m] = round % 2 === 0 ? [timePlain(), timeServed(s)] : [timeServed(s), timePlain()].reverse() as [number, number];
+    if (round < 0) continue; // warm-up rounds
+    const run = s.run();
+    plain.push(p);
+    served.push(m);
+    own.push(run.monitor.meanMicros!);
+    ownP50.push(quantileOf(run.monitor.own, 0.5)! * 1e6);
+    modelCall.push(run.latencySeconds.mean! * 1e6);
+  }
+  return {
+    ...c,
+    callsPerRound: calls,
+    rounds: ROUNDS,
+    modelCallMicros: medianInterval(modelCall),
+    ownMicros: medianInterval(own),
+    ownP50Micros: medianInterval(ownP50),
+    ownShare: medianInterval(own.map((o, i) => o / modelCall[i]!)),
+    endToEndRatio: medianInterval(served.map((m, i) => m / plain[i]!)),
+    target: c.batch === 1 ? 0.02 : 0.005,
+  };
+}
+
+async function main() {
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not load');
+  await tf.ready();
+  const models: Record<string, tf.LayersModel> = { 'mnist-mlp 784-32-16-10 (the example’s)': buildMlp(), 'mlp 784-128-64-10 (npm run bench’s)': wide([128, 64]) };
+  const digits = loadMnist(320).xs;
+  const results: Result[] = [];
+  for (const batch of [1, 32]) {
+    const inputs = Array.from({ length: 10 }, (_, i) => tf.slice(digits, [i * batch, 0], [batch, 784]));
+    for (const [name, model] of Object.entries(models)) {
+      for (const prometheus of [false, true]) {
+        const r = await measure({ model: name, batch, prometheus }, model, inputs);
+        results.push(r);
+        process.stderr.write(`${name} batch ${batch}${prometheus ? ' + Prometheus' : ''}: own ${r.ownMicros.median.toFixed(2)} µs of ${r.modelCallMicros.median.toFixed(1)} µs\n`);
+      }
+    }
+    tf.dispose(inputs);
+  }
+  digits.dispose();
+
+  const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+  const ci = (x: { median: number; low: number; high: number }, f: (v: number) => string) => `${f(x.median)} [${f(x.low)}, ${f(x.high)}]`;
+  const lines = [
+    '| model | batch | export | model call (µs) | monitor own time, mean (µs) | own, per-call median (µs) | own mean / call | end to end (served / plain) | target | met |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...results.map((r) =>
+      [
+        r.model,
+        r.batch,
+        r.prometheus ? 'prom-client' : 'none',
+        ci(r.modelCallMicros, (v) => v.toFixed(1)),
+        ci(r.ownMicros, (v) => v.toFixed(2)),
+        ci(r.ownP50Micros, (v) => v.toFixed(2)),
+        ci(r.ownShare, pct),
+        ci(r.endToEndRatio, (v) => `${v >= 1 ? '+' : ''}${((v - 1) * 100).toFixed(1)}%`),
+        `≤ ${pct(r.target)}`,
+        r.ownShare.median <= r.target ? (r.ownShare.high <= r.target ? 'yes' : 'yes (interval crosses)') : 'no',
+      ].join(' | '),
+    ).map((l) => `| ${l} |`),
+  ];
+  const load = loadavg().map((l) => +l.toFixed(2));
+  console.log(lines.join('\n'));
+  console.log(`\n${ROUNDS} rounds per row; load average during the run: ${load.join(', ')} on ${machine().cores} cores`);
+  writeFileSync(new URL('./serving-results.json', import.meta.url), JSON.stringify({ machine: { ...machine(), loadavg: load }, rounds: ROUNDS, results }, null, 2) + '\n');
+}
+
+await main();
