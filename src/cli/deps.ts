@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { dependencySet, type DependencySet } from '../deps/dependency-set.js';
 import { diffDependencies, formatDependencyDiff } from '../deps/diff.js';
-import { readJsonFile, ServingFileError } from '../node/serving-file.js';
+import { InputFileError, readJsonFile } from '../common/files.js';
+import { formatIssues } from '../options/validate.js';
 import { UsageError, type Io } from './io.js';
 
 /** A file holds no dependency set (saved before they were recorded): nothing to compare, exit 3. */
@@ -17,8 +18,7 @@ function readDependencies(path: string): DependencySet {
   }
   const parsed = dependencySet.safeParse(json['dependencies']);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((i) => `dependencies.${i.path.map(String).join('.')}: ${i.message}`);
-    throw new ServingFileError(`${path} has a dependency set that cannot be read (${problems.join('; ')})`);
+    throw new InputFileError(`${path} has a dependency set that cannot be read (dependencies: ${formatIssues(parsed.error)})`);
   }
   return parsed.data;
 }

@@ -9,6 +9,9 @@ import { parity } from './parity.js';
 import { report } from './report.js';
 import { quality } from './quality.js';
 import { QualityInputError } from '../quality/errors.js';
+import { servingCompare, servingRulesCommand } from './serving.js';
+import { depsDiff } from './deps.js';
+import { ServingRuleError } from '../serving/rules.js';
 import { StoreError } from '../staleness/store.js';
 import { DurationError } from '../staleness/duration.js';
 import { UnknownStageError } from '../staleness/pipeline.js';
@@ -58,6 +61,26 @@ const COMMANDS: Command[] = [
     usage: 'report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json] [--title T]',
     help: 'one self-contained HTML report from a saved run (monitor.saveReport)',
     run: report,
+  },
+  {
+    path: ['serving', 'compare'],
+    usage: 'serving compare <baseline.json> <run.json> [--latency 0.2] [--throughput 0.2] [--error-rate 0.001] [--memory 0.2] [--min-calls 200] [--json]',
+    help:
+      "compare a run of served traffic (served.saveRun) with the previous version's; exit 1 on a\n" +
+      'regression, 3 when the runs are not comparable or either has too few calls to judge',
+    run: servingCompare,
+  },
+  {
+    path: ['serving', 'rules'],
+    usage: 'serving rules --p95 50ms --error-ratio 0.01 [--window 5m] [--for 10m] [--interval 1m] [--model M]',
+    help: 'Prometheus recording and alerting rules for p95 latency and error ratio per model version',
+    run: servingRulesCommand,
+  },
+  {
+    path: ['deps', 'diff'],
+    usage: 'deps diff <baseline.json> <run.json> [--json]',
+    help: 'dependency changes between two saved runs (serving runs or training reports); exit 1 on a\nchange, 3 when a file records no dependencies',
+    run: depsDiff,
   },
   {
     path: ['parity'],
@@ -128,7 +151,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`${e.message}\n\n${usage()}`);
       return 2;
     }
-    const known = [InputFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError, QualityInputError];
+    const known = [InputFileError, StoreError, DurationError, UnknownStageError, InvalidOptionsError, QualityInputError, ServingRuleError];
     const code = (e as { code?: string }).code ?? '';
     if (known.some((k) => e instanceof k) || code.startsWith('ERR_PARSE_ARGS')) {
       io.err(`error: ${(e as Error).message}`);

@@ -30,7 +30,9 @@ export function findLockfile(dir: string): DependencySet['lockfile'] {
  * package.json. Two copies of a package in different directories both show.
  */
 function loadedTfjsPackages(into: Record<string, string>): void {
-  const cache = createRequire(import.meta.url).cache;
+  // require.cache is Node's one module cache, whichever require reads it (and no import.meta,
+  // which the CommonJS build lacks).
+  const cache = createRequire(join(process.cwd(), 'index.js')).cache;
   const dirs = new Map<string, { name: string; exports: unknown[] }>();
   for (const [file, mod] of Object.entries(cache)) {
     const m = /^(.*[\\/]node_modules[\\/](@tensorflow[\\/][^\\/]+))[\\/]/.exec(file);

@@ -31,30 +31,25 @@ export { openPredictionLog, readPredictionLog, type PredictionLogWriter, type Pr
 export { saveProfile, readProfile, mergeProfileFiles, profileTrainingLog } from './profile-file.js';
 export { checkQuality, type QualityInput } from './check-quality.js';
 export { qualityRegistry } from './quality-prometheus.js';
-// Serving (browser-safe core re-exported here until the package root has it), with Node's additions.
+// Serving and dependency changes: the browser-safe core (src/serving/index.ts, to be re-exported by
+// the package root), with Node's monitorServing and collectDependencies in place of the browser's.
 export {
-  ServedModel,
-  servingRun,
-  SERVING_RUN_FORMAT,
-  LogHistogram,
-  quantileOf,
   compareServingRuns,
-  DEFAULT_SERVING_TOLERANCE,
-  DEFAULT_MIN_CALLS,
   formatServingComparison,
   servingVerdictLine,
   servingRules,
-  servingRecordNames,
   ServingRuleError,
   SERVING_METRICS,
-  VERSION_LABELS,
   DEFAULT_LATENCY_BUCKETS,
+  DEFAULT_SERVING_TOLERANCE,
+  DEFAULT_MIN_CALLS,
+  LogHistogram,
+  quantileOf,
   diffDependencies,
   formatDependencyDiff,
-  dependencySet,
 } from '../serving/index.js';
 export type * from '../serving/index.js';
-export { monitorServing, NodeServedModel, NODE_SERVING_PLATFORM, type NodeServingOptions } from './serving.js';
+export { monitorServing, type NodeServedModel, type NodeServingOptions } from './serving.js';
 export { collectDependencies, findLockfile, type NodeCollectOptions } from './dependencies.js';
 export { instrumentServing, type ServingMetricsOptions } from './serving-metrics.js';
-export { readServingRun, saveServingRun, ServingFileError } from './serving-file.js';
+export { readServingRun, saveServingRun } from './serving-file.js';

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { MonitorSetupError } from '../core/errors.js';
+import type { MetricsRegistry } from '../common/metrics-registry.js';
+import { MonitorSetupError } from '../index.js';
 import { DEFAULT_LATENCY_BUCKETS, SERVING_METRICS as M, VERSION_LABELS } from '../serving/metric-names.js';
 import type { ServedModel } from '../serving/served-model.js';
 
 export interface ServingMetricsOptions {
-  /** The registry to register in; default prom-client's global `register`. */
-  registry?: Registry;
+  /** A prom-client Registry to register in; default prom-client's global `register`. */
+  registry?: MetricsRegistry;
   /** Latency histogram buckets in seconds (Prometheus `le`); default DEFAULT_LATENCY_BUCKETS. */
   buckets?: number[];
 }
@@ -36,9 +37,9 @@ async function promClient(): Promise<typeof import('prom-client')> {
  * and tensors held. Several models (or versions) share one registry. Serve `registry.metrics()`
  * at /metrics; add prom-client's collectDefaultMetrics() for process RSS and heap.
  */
-export async function instrumentServing(served: ServedModel | readonly ServedModel[], options: ServingMetricsOptions = {}): Promise<Registry> {
+export async function instrumentServing(served: ServedModel | readonly ServedModel[], options: ServingMetricsOptions = {}): Promise<MetricsRegistry> {
   const client = await promClient();
-  const registry = options.registry ?? client.register;
+  const registry = (options.registry as Registry | undefined) ?? client.register;
   const models = attached.get(registry) ?? new Set<ServedModel>();
   attached.set(registry, models);
   const labelNames = [...VERSION_LABELS];

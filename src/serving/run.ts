@@ -53,10 +53,3 @@ export const servingRun = z.object({
   dependencies: dependencySet,
 });
 export type ServingRun = z.infer<typeof servingRun>;
-
-/** The problems of a would-be run, as `field: message` lines; empty when it is one. */
-export function servingRunProblems(value: unknown): string[] {
-  const parsed = servingRun.safeParse(value);
-  if (parsed.success) return [];
-  return parsed.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-}

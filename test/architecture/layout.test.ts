@@ -42,12 +42,14 @@ const ALLOWED: Record<string, string[]> = {
   parity: ['common', 'options', 'storage'],
   quality: ['core', 'common', 'options'],
   tfjs: ['core', 'inspect'],
+  deps: [],
+  serving: ['common', 'core', 'deps', 'inspect', 'options', 'speed', 'tfjs'],
   report: ['core', 'quality', 'speed', 'staleness'],
   monitor: ['core', 'common', 'inspect', 'options', 'report', 'speed', 'stability', 'tfjs'],
-  '(root)': ['core', 'inspect', 'monitor', 'options', 'quality', 'report', 'stability', 'tfjs'],
+  '(root)': ['core', 'deps', 'inspect', 'monitor', 'options', 'quality', 'report', 'serving', 'stability', 'tfjs'],
   exporters: ['core', 'monitor', 'options', 'storage'],
-  node: ['(root)', 'common', 'exporters', 'monitor', 'parity', 'quality', 'report', 'speed', 'staleness', 'storage'],
-  cli: ['common', 'node', 'options', 'parity', 'quality', 'report', 'speed', 'staleness', 'storage'],
+  node: ['(root)', 'common', 'deps', 'exporters', 'monitor', 'parity', 'quality', 'report', 'serving', 'speed', 'staleness', 'storage'],
+  cli: ['common', 'deps', 'node', 'options', 'parity', 'quality', 'report', 'serving', 'speed', 'staleness', 'storage'],
 };
 
 describe('the source layout', () => {

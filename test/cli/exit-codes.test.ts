@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { recordBaseline } from '../../src/speed/baseline-file.js';
 import { monitorReport, parityReport, speedSummary, stalenessReport, tempDir, writeJson } from './fixtures.js';
 import { runCli } from './run-cli.js';
+import { latencies, syntheticRun } from '../serving/runs.js';
 
 /**
  * The README's exit-code table, checked command by command. To add a case, add a row:
@@ -53,6 +54,11 @@ const logs = (f: Folder, serving: Record<string, number>[] = [{ x: 1 }, { x: 2 }
 };
 const htmlInputs = (f: Folder) => (f.json('run.json', monitorReport()), f.json('staleness.json', stalenessReport()), f.json('parity.json', parityReport()));
 const speedWithMemory = (memory: object) => speedSummary({ memory: { ...speedSummary().memory, ...memory } });
+/** Two serving runs of 600 calls: the run `slower` times slower than the baseline, and of `batch` examples per call. */
+const servingRuns = (f: Folder, slower = 1, batch = 1, calls = 600) => (
+  f.json('v1.json', syntheticRun(latencies(600, 0.001, 1))),
+  f.json('v2.json', syntheticRun(latencies(calls, 0.001 * slower, 2), { batchSize: { min: batch, max: batch, mean: batch } }))
+);
 
 const ROWS: Row[] = [
   // speed compare
@@ -115,6 +121,29 @@ const ROWS: Row[] = [
   { why: 'rules for an SLO', args: ['staleness', 'rules', '--model', 'ranker', '--slo', 'deploy=8d'], code: 0, stderr: NONE },
   { why: 'an SLO for an unknown stage', args: ['staleness', 'rules', '--model', 'ranker', '--slo', 'shipit=1d'], code: 2, stderr: /unknown stage "shipit"/ },
   { why: 'no --slo', args: ['staleness', 'rules', '--model', 'ranker'], code: 2, stderr: /missing --slo/ },
+  // serving compare
+  { why: 'two runs of one version', args: ['serving', 'compare', 'v1.json', 'v2.json'], setup: (f) => servingRuns(f), code: 0, stderr: NONE },
+  { why: 'a 60% slower version', args: ['serving', 'compare', 'v1.json', 'v2.json'], setup: (f) => servingRuns(f, 1.6), code: 1, stderr: NONE },
+  { why: 'too few calls to judge', args: ['serving', 'compare', 'v1.json', 'v2.json'], setup: (f) => servingRuns(f, 3, 1, 100), code: 3, stderr: NONE },
+  { why: 'another batch size', args: ['serving', 'compare', 'v1.json', 'v2.json'], setup: (f) => servingRuns(f, 1, 32), code: 3, stderr: NONE },
+  { why: 'no baseline run', args: ['serving', 'compare', 'v1.json', 'v2.json'], setup: (f) => f.json('v2.json', syntheticRun(latencies(300, 0.001, 2))), code: 2, stderr: /baseline run .*v1\.json does not exist/ },
+  { why: 'a directory as the run', args: ['serving', 'compare', 'v1.json', 'v3.json'], setup: (f) => (servingRuns(f), f.folder('v3.json')), code: 2, stderr: /run .*v3\.json is a directory/ },
+  { why: 'a run that is not JSON', args: ['serving', 'compare', 'v1.json', 'v2.json'], setup: (f) => (servingRuns(f), f.text('v2.json', '{"calls":')), code: 2, stderr: /run .*v2\.json is not valid JSON/ },
+  { why: 'a training report as the run', args: ['serving', 'compare', 'v1.json', 'run.json'], setup: (f) => (servingRuns(f), run(f)), code: 2, stderr: /run .*run\.json is not a tfjs-monitor serving run .*format: / },
+  { why: 'a bad tolerance', args: ['serving', 'compare', 'v1.json', 'v2.json', '--latency', 'fast'], setup: (f) => servingRuns(f), code: 2, stderr: /--latency must be a number > 0/ },
+  { why: 'one file only', args: ['serving', 'compare', 'v1.json'], code: 2, stderr: /usage: tfjs-monitor serving compare/ },
+  // serving rules
+  { why: 'rules for an SLO', args: ['serving', 'rules', '--p95', '50ms', '--error-ratio', '0.01'], code: 0, stderr: NONE },
+  { why: 'an unreadable --p95', args: ['serving', 'rules', '--p95', 'fast', '--error-ratio', '0.01'], code: 2, stderr: /--p95: cannot read "fast" as a duration/ },
+  { why: 'a window Prometheus refuses', args: ['serving', 'rules', '--p95', '50ms', '--error-ratio', '0.01', '--window', '5 min'], code: 2, stderr: /window: "5 min" is not a Prometheus duration/ },
+  { why: 'no --error-ratio', args: ['serving', 'rules', '--p95', '50ms'], code: 2, stderr: /usage: tfjs-monitor serving rules/ },
+  // deps diff
+  { why: 'the same dependencies', args: ['deps', 'diff', 'v1.json', 'v2.json'], setup: (f) => servingRuns(f), code: 0, stderr: NONE },
+  { why: 'another backend', args: ['deps', 'diff', 'v1.json', 'v3.json'], setup: (f) => (servingRuns(f), f.json('v3.json', syntheticRun([0.001], { dependencies: { ...syntheticRun([]).dependencies, backend: { name: 'cpu', flags: {} } } }))), code: 1, stderr: NONE },
+  { why: 'a report that records no dependencies', args: ['deps', 'diff', 'run.json', 'v1.json'], setup: (f) => (servingRuns(f), run(f)), code: 3, stderr: /run\.json records no dependencies/ },
+  { why: 'no such file', args: ['deps', 'diff', 'nope.json', 'v1.json'], setup: (f) => servingRuns(f), code: 2, stderr: /run file .*nope\.json does not exist/ },
+  { why: 'a dependency set that is broken', args: ['deps', 'diff', 'v1.json', 'v3.json'], setup: (f) => (servingRuns(f), f.json('v3.json', { dependencies: { packages: 3 } })), code: 2, stderr: /v3\.json has a dependency set that cannot be read \(dependencies: packages: / },
+  { why: 'one file only', args: ['deps', 'diff', 'v1.json'], code: 2, stderr: /usage: tfjs-monitor deps diff/ },
   // the command itself
   { why: 'an unknown command', args: ['frobnicate'], code: 2, stderr: /unknown command: frobnicate/ },
   { why: 'an unknown flag', args: ['report', 'run.json', '-o', 'x.html', '--bogus'], code: 2, stderr: /Unknown option '--bogus'/ },
@@ -123,7 +152,7 @@ const ROWS: Row[] = [
 
 /** The command a row runs: its words before the first file or flag. */
 const commandOf = (args: string[]) => args.slice(0, 2).filter((a) => /^[a-z]+$/.test(a)).join(' ');
-const COMMANDS = ['speed compare', 'speed record', 'report', 'parity', 'stage record', 'staleness', 'staleness rules'];
+const COMMANDS = ['speed compare', 'speed record', 'report', 'parity', 'stage record', 'staleness', 'staleness rules', 'serving compare', 'serving rules', 'deps diff'];
 
 describe('CLI exit codes, as the README table says', () => {
   it('the README has the table: 0 ok, 1 finding, 2 bad input, 3 nothing to compare with, 4 a bug', () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectDependencies as collectInBrowser } from '../../src/deps/collect.js';
-import { collectDependencies, diffDependencies, findLockfile, formatDependencyDiff, monitorServing, ServingFileError, type DependencySet } from '../../src/node/index.js';
+import { InputFileError } from '../../src/common/files.js';
+import { collectDependencies, diffDependencies, findLockfile, formatDependencyDiff, monitorServing, type DependencySet } from '../../src/node/index.js';
 import { disposeModel, memoryLogger, mlp } from '../helpers/models.js';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -97,7 +98,7 @@ describe('a serving run against its baseline', () => {
     );
     expect(lines[0]!['msg']).toMatch(/^dependency-change at start of model v2: dependencies differ/);
     expect(changed.run().findings).toHaveLength(1);
-    expect(() => monitorServing(model, { baseline: join(dir, 'missing.json') })).toThrow(ServingFileError);
+    expect(() => monitorServing(model, { baseline: join(dir, 'missing.json') })).toThrow(InputFileError);
     expect(() => monitorServing(model, { baseline: join(dir, 'missing.json') })).toThrow(/baseline run .*missing\.json does not exist/);
     disposeModel(model);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LogHistogram, quantileOf, servingRun } from '../../src/node/index.js';
+import { LogHistogram, quantileOf } from '../../src/node/index.js';
+import { servingRun } from '../../src/serving/run.js';
 import { quantile } from '../../src/speed/stats.js';
 import { latencies, syntheticRun } from './runs.js';
 

@@ -4,7 +4,8 @@ import { loadMnist } from '../../examples/lib/mnist.js';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorServing, readServingRun, ServingFileError, UnsupportedModelError, InvalidOptionsError, type ServingRun } from '../../src/node/index.js';
+import { InputFileError } from '../../src/common/files.js';
+import { monitorServing, readServingRun, UnsupportedModelError, InvalidOptionsError, type ServingRun } from '../../src/node/index.js';
 import { disposeModel, expectNoLeak, memoryLogger, mlp } from '../helpers/models.js';
 
 let model: tf.LayersModel;
@@ -163,8 +164,8 @@ describe('the serving monitor on a LayersModel', () => {
     served.saveRun(join(dir, 'runs', 'v1.json'));
     expect(readServingRun(join(dir, 'runs', 'v1.json')).calls).toBe(1);
     writeFileSync(join(dir, 'a-file'), '');
-    expect(() => served.saveRun(join(dir, 'a-file', 'v1.json'))).toThrow(ServingFileError);
-    expect(() => served.saveRun(join(dir, 'a-file', 'v1.json'))).toThrow(/cannot write the serving run to .*a-file\/v1\.json: (ENOTDIR|EEXIST)/);
+    expect(() => served.saveRun(join(dir, 'a-file', 'v1.json'))).toThrow(InputFileError);
+    expect(() => served.saveRun(join(dir, 'a-file', 'v1.json'))).toThrow(/cannot write the serving run .*a-file\/v1\.json: a part of the path is a file, not a folder/);
     expect(readdirSync(dir).sort()).toEqual(['a-file', 'runs']);
   });
 });

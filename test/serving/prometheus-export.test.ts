@@ -58,7 +58,7 @@ describe('the Prometheus export (prom-client)', () => {
 
   it.skipIf(backend() !== 'cpu')('without prom-client installed, says which package to install', async () => {
     const script = "import('tfjs-monitor').then(async (m) => { const tf = await import('@tensorflow/tfjs'); const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] }); await m.instrumentServing(m.monitorServing(model)); }).catch((e) => { console.error(e.name + ': ' + e.message); process.exit(2); })";
-    const result = await promisify(execFile)('node', ['--import', './test/serving/hide-prom-client.mjs', '--input-type=module', '-e', script]).then(
+    const result = await promisify(execFile)('node', ['--import', './test/helpers/hide-prom-client.mjs', '--input-type=module', '-e', script]).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );

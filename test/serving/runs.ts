@@ -1,4 +1,5 @@
-import { LogHistogram, SERVING_RUN_FORMAT, type ServingRun } from '../../src/node/index.js';
+import { LogHistogram, type ServingRun } from '../../src/node/index.js';
+import { SERVING_RUN_FORMAT } from '../../src/serving/run.js';
 
 /** A seeded generator (mulberry32), so that synthetic traffic is the same every run. */
 export function seeded(seed: number): () => number {
