@@ -6,6 +6,7 @@ import { DEFAULT_STAGES, Pipeline } from './pipeline.js';
 import { unprintable } from './printable.js';
 import { computeStaleness, type StalenessReport } from './staleness-report.js';
 import { screenEvents } from './event-problems.js';
+import { snapshotConsumers, type SnapshotConsumer, type SnapshotQuery } from './snapshot-consumers.js';
 import type { RecordOutcome, StageEvent, StageStore } from './store.js';
 import { parseTime } from './time.js';
 
@@ -111,6 +112,15 @@ export class StalenessTracker {
     const models = events.length === 0 ? await this.store.models() : [];
     const { usable, problems } = screenEvents(q.model, events, this.pipeline, this.store.where, models);
     return computeStaleness(q.model, usable, this.pipeline, q.now ?? Date.now(), slo, problems);
+  }
+
+  /**
+   * Which model versions consumed data snapshot `snapshot` (recorded as the first stage's
+   * `meta: { snapshot }`), how far each got, and which is in production: e.g. the versions to
+   * retrain when a snapshot turns out bad. `model` limits it to one model.
+   */
+  async consumersOf(query: SnapshotQuery): Promise<SnapshotConsumer[]> {
+    return snapshotConsumers(this.store, this.pipeline, query);
   }
 
   close(): Promise<void> {
