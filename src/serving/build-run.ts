@@ -12,7 +12,8 @@ export interface RunInput {
   /** performance.now() */
   now: number;
   recorder: ServingRecorder;
-  checkEvery: number;
+  checkEvery: number | null;
+  checkBudget: number | null;
   findings: readonly ServingFinding[];
   dependencies: DependencySet;
 }
@@ -54,7 +55,7 @@ export function buildRun(input: RunInput): ServingRun {
     thrown: r.thrown,
     examples: r.examples,
     batchSize: r.calls > 0 ? { min: r.batchMin, max: r.batchMax, mean: r.batchSum / r.calls } : { min: null, max: null, mean: null },
-    outputs: { every: input.checkEvery, checked: r.checked, nonFinite: r.nonFinite },
+    outputs: { every: input.checkEvery, budget: input.checkBudget, checked: r.checked, nonFinite: r.nonFinite },
     errorRate: errorRate(r.calls, r.thrown, r.checked, r.nonFinite),
     activeSeconds: active,
     examplesPerSecond: active > 0 ? r.examples / active : null,

@@ -25,16 +25,20 @@ export const servingOptions = z
     outputs: z
       .object({
         /**
-         * Check the outputs of one call in N for NaN/±Infinity. Default 'auto': every call on
-         * cpu and wasm (a host scan, well under a microsecond for a classifier's outputs), one
-         * in 10 on other backends (three small reductions and one read back per check).
+         * Which calls' outputs are checked for NaN/±Infinity. A number N: one call in N. Default
+         * 'auto': on cpu and wasm (a host scan) as many calls as keep the checks' own time within
+         * `budget` of the model's time, and at least one call in 100, so that a model with large
+         * outputs is not slowed by its checks; on other backends (three reductions on the device
+         * and one read back per check) one call in 10.
          */
         every: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
+        /** With every: 'auto', the checks' share of the model's time (0.005 = 0.5%). */
+        budget: z.number().positive().max(1).default(0.005),
         /** How outputs are read: 'auto' scans on cpu/wasm and reduces on the device elsewhere. */
         strategy: z.enum(['auto', 'scan', 'device']).default('auto'),
       })
       .strict()
-      .default({ every: 'auto', strategy: 'auto' }),
+      .default({ every: 'auto', budget: 0.005, strategy: 'auto' }),
     /**
      * Read the process's RSS every this many calls (Node). A read costs 10–35 µs between model
      * calls (measured), so 1,000 keeps it under 0.05 µs a call; RSS leaks are then judged over

@@ -78,7 +78,8 @@ export class ServingRecorder {
   }
 
   private sampleMemory(): LeakTrends | null {
-    const info = tf.memory();
+    // The engine's own counters: what tf.memory() reports, without the object it builds per call.
+    const info = tf.engine().state;
     this.last.numTensors = info.numTensors;
     this.last.numBytes = info.numBytes;
     if (info.numTensors > this.peak.numTensors) this.peak.numTensors = info.numTensors;

@@ -26,7 +26,8 @@ export const servingRun = z.object({
   /** Examples (first dimension of the first input) in calls that returned. */
   examples: z.number().nonnegative(),
   batchSize: z.object({ min: nullableNumber, max: nullableNumber, mean: nullableNumber }).strict(),
-  outputs: z.object({ every: z.number().int().positive(), checked: count, nonFinite: count }).strict(),
+  /** One call in `every` checked, or (every null) as many as fit in `budget` of the model's time. */
+  outputs: z.object({ every: z.number().int().positive().nullable(), budget: z.number().positive().nullable(), checked: count, nonFinite: count }).strict(),
   /** Errors over calls: thrown ones, plus non-finite outputs scaled from the checked calls to all that returned. */
   errorRate: nullableNumber,
   /** Seconds with at least one call in flight. */

@@ -134,6 +134,7 @@ export class ServedModel<M extends ServableModel = ServableModel> {
       now: performance.now(),
       recorder: this.recorder,
       checkEvery: this.check.every,
+      checkBudget: this.check.budget,
       findings: this.log.all,
       dependencies: this.dependencies,
     });
@@ -184,7 +185,11 @@ export class ServedModel<M extends ServableModel = ServableModel> {
   private finish(call: number, t0: number, m0: number, m1: number, examples: number, out: unknown): void {
     try {
       const seconds = out === null ? null : (m1 - m0) / 1000;
-      if (out !== null && this.check.due()) this.checkOutputs(call, out);
+      if (out !== null && this.check.due(m1 - m0)) {
+        const c0 = performance.now();
+        this.checkOutputs(call, out);
+        this.check.spent(performance.now() - c0);
+      }
       const trends = this.recorder.end(m1, seconds, examples);
       if (trends) for (const [key, finding] of leakFindings(trends, this.options, call)) this.addFinding(key, finding, call);
       if (this.listeners.length > 0) {

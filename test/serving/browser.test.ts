@@ -58,7 +58,7 @@ describe.skipIf(backend() !== 'cpu')('serving in a browser', { timeout: 180_000 
         expect(outcome.run.dependencies).toMatchObject({ backend: { name }, runtime: { name: 'browser' }, lockfile: null });
         expect(outcome.run.dependencies.packages['@tensorflow/tfjs-backend-webgl']).toMatch(/^\d+\.\d+\.\d+$/);
         // Calls 41 to 60 returned NaN; on webgl the check reads back asynchronously.
-        expect(outcome.run.outputs).toEqual({ every: 1, checked: 60, nonFinite: 20 });
+        expect(outcome.run.outputs).toEqual({ every: 1, budget: null, checked: 60, nonFinite: 20 });
         expect(outcome.findings).toEqual([{ kind: 'non-finite-output', call: 41, occurrences: 20 }]);
         expect(outcome.logs[0]).toMatch(/^non-finite-output at call 41 of model browser-1: output 0 holds 10 NaN/);
       }

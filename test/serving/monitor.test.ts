@@ -47,10 +47,13 @@ describe('the serving monitor on a LayersModel', () => {
         thrown: 0,
         examples: 25 * 32 + 25,
         batchSize: { min: 1, max: 32 },
-        outputs: { every: 1, checked: 50, nonFinite: 0 },
+        outputs: { nonFinite: 0 },
         errorRate: 0,
         inFlight: { peak: 1 },
       });
+      // On cpu and wasm, as many calls as fit in 0.5% of the model's time; on other backends one in 10.
+      expect(run.outputs.checked).toBeGreaterThanOrEqual(1);
+      expect(run.outputs.checked).toBeLessThanOrEqual(50);
       expect(run.latency.count).toBe(50);
       expect(run.latencySeconds.p50).toBeGreaterThan(0);
       expect(run.latencySeconds.p50!).toBeLessThanOrEqual(run.latencySeconds.p95!);
@@ -99,14 +102,14 @@ describe('the serving monitor on a LayersModel', () => {
     broken.getLayer('logits').setWeights([tf.tensor(values, kernel!.shape), broken.getLayer('logits').getWeights()[1]!]);
     const { logger, lines } = memoryLogger();
     await expectNoLeak(async () => {
-      const every = monitorServing(broken, { logger });
+      const every = monitorServing(broken, { logger, outputs: { every: 1 } });
       const sampled = monitorServing(broken, { logger: quiet(), outputs: { every: 4 } });
       for (let i = 0; i < 10; i++) {
         const x = row(i);
         tf.dispose([every.predict(x) as tf.Tensor, sampled.predict(x) as tf.Tensor, x]);
       }
       await Promise.all([every.settled(), sampled.settled()]);
-      expect(every.run()).toMatchObject({ calls: 10, thrown: 0, outputs: { every: 1, checked: 10, nonFinite: 10 }, errorRate: 1 });
+      expect(every.run()).toMatchObject({ calls: 10, thrown: 0, outputs: { every: 1, budget: null, checked: 10, nonFinite: 10 }, errorRate: 1 });
       // Calls 1, 5 and 9 were checked; every checked one was bad, so the estimate is all of them.
       expect(sampled.run()).toMatchObject({ calls: 10, outputs: { every: 4, checked: 3, nonFinite: 3 }, errorRate: 1 });
       expect(every.findings).toHaveLength(1);
@@ -116,6 +119,24 @@ describe('the serving monitor on a LayersModel', () => {
     expect(lines.filter((l) => l['event'] === 'tfjs-monitor.finding')).toHaveLength(1);
     expect(lines[0]!['msg']).toMatch(/^non-finite-output at call 1 of model unversioned: output 0 holds 10 NaN/);
     disposeModel(broken);
+  });
+
+  it('keeps its output checks within their time budget, and checks at least one call in 100', async () => {
+    const x = row(4);
+    // A budget no check can fit in: only calls 1, 101 and 201 are checked.
+    const starved = monitorServing(model, { logger: quiet(), outputs: { budget: 1e-12 } });
+    // A budget every check fits in: every call is checked.
+    const ample = monitorServing(model, { logger: quiet(), outputs: { budget: 1 } });
+    for (let i = 0; i < 250; i++) tf.dispose([starved.predict(x) as tf.Tensor, ample.predict(x) as tf.Tensor]);
+    x.dispose();
+    await Promise.all([starved.settled(), ample.settled()]);
+    if (starved.run().outputs.every === null) {
+      expect(starved.run().outputs).toEqual({ every: null, budget: 1e-12, checked: 3, nonFinite: 0 });
+      expect(ample.run().outputs).toEqual({ every: null, budget: 1, checked: 250, nonFinite: 0 });
+    } else {
+      // Device backends check one call in 10 whatever the budget.
+      expect(starved.run().outputs).toMatchObject({ every: 10, checked: 25 });
+    }
   });
 
   it('refuses what it cannot serve, saying what to pass', async () => {

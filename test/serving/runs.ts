@@ -44,7 +44,7 @@ export function syntheticRun(values: number[], overrides: Partial<ServingRun> & 
     thrown,
     examples: values.length,
     batchSize: { min: 1, max: 1, mean: 1 },
-    outputs: { every: 1, checked: values.length, nonFinite: 0 },
+    outputs: { every: 1, budget: null, checked: values.length, nonFinite: 0 },
     errorRate: calls ? thrown / calls : null,
     activeSeconds: sum,
     examplesPerSecond: sum > 0 ? values.length / sum : null,
