@@ -14,8 +14,12 @@ export interface ServingMetricsOptions {
 
 type Labels = Record<(typeof VERSION_LABELS)[number], string>;
 
-/** The served models each registry exports, so that its gauges can read them at scrape time. */
+type Totals = ReturnType<ServedModel['totals']>;
+
+/** The served models each registry exports, so that its counters and gauges read them at scrape time. */
 const attached = new WeakMap<Registry, Set<ServedModel>>();
+/** Per registry and served model, the totals already added to the counters. */
+const reportedBy = new WeakMap<Registry, Map<ServedModel, Totals>>();
 
 function labelsOf(served: ServedModel): Labels {
   const o = served.options;
@@ -44,16 +48,36 @@ export async function instrumentServing(served: ServedModel | readonly ServedMod
   attached.set(registry, models);
   const labelNames = [...VERSION_LABELS];
   const existing = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
-  const counter = (name: string, help: string) =>
-    existing<Counter<string>>(name) ?? new client.Counter({ name, help, labelNames, registers: [registry] });
+  // Counters are read from the served models' own totals at each scrape: nothing of prom-client
+  // runs on the request path for them (its label hashing there cost more than the whole monitor).
+  const reported = reportedBy.get(registry) ?? new Map<ServedModel, Totals>();
+  reportedBy.set(registry, reported);
+  const counter = (name: string, help: string, key: keyof Totals) =>
+    existing<Counter<string>>(name) ??
+    new client.Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect(this: Counter<string>) {
+        for (const s of models) {
+          const last = reported.get(s)!;
+          const now = s.totals()[key];
+          if (now > last[key]) this.inc(labelsOf(s), now - last[key]);
+          last[key] = now;
+        }
+      },
+    });
   const duration =
     existing<Histogram<string>>(M.duration) ??
     new client.Histogram({ name: M.duration, help: 'Latency of model calls that returned, in seconds.', labelNames, buckets: options.buckets ?? DEFAULT_LATENCY_BUCKETS, registers: [registry] });
-  const requests = counter(M.requests, 'Model calls, returned or thrown.');
-  const errors = counter(M.errors, 'Model calls that threw.');
-  const nonFinite = counter(M.nonFinite, 'Checked model calls whose outputs held NaN or Infinity.');
-  const checks = counter(M.checks, 'Model calls whose outputs were checked for NaN and Infinity.');
-  const examples = counter(M.examples, 'Examples in model calls that returned.');
+  const counters = [
+    counter(M.requests, 'Model calls, returned or thrown.', 'calls'),
+    counter(M.errors, 'Model calls that threw.', 'thrown'),
+    counter(M.nonFinite, 'Checked model calls whose outputs held NaN or Infinity.', 'nonFinite'),
+    counter(M.checks, 'Model calls whose outputs were checked for NaN and Infinity.', 'checked'),
+    counter(M.examples, 'Examples in model calls that returned.', 'examples'),
+  ];
   if (!existing(M.inFlight)) {
     new client.Gauge({
       name: M.inFlight,
@@ -74,20 +98,15 @@ export async function instrumentServing(served: ServedModel | readonly ServedMod
   for (const s of list) {
     if (models.has(s)) continue;
     models.add(s);
+    // Every metric covers the calls from now on; every series exists at 0 from the start, so
+    // rates and ratios are defined before the first error.
+    reported.set(s, s.totals());
     const labels = labelsOf(s);
-    const [d, req, err, nf, chk, ex] = [duration.labels(labels), requests.labels(labels), errors.labels(labels), nonFinite.labels(labels), checks.labels(labels), examples.labels(labels)];
-    // Every series exists from the start at 0, so rates and ratios are defined before the first error.
-    for (const c of [req, err, nf, chk, ex]) c.inc(0);
+    for (const c of counters) c.labels(labels).inc(0);
+    const d = duration.labels(labels);
     s.listen({
       call(e) {
-        req.inc();
-        if (e.seconds === null) return err.inc();
-        d.observe(e.seconds);
-        ex.inc(e.examples);
-      },
-      outputCheck(bad) {
-        chk.inc();
-        if (bad) nf.inc();
+        if (e.seconds !== null) d.observe(e.seconds);
       },
     });
   }

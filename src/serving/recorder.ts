@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sustainedGrowth, type Growth } from '../speed/growth.js';
+import type { Growth } from '../speed/growth.js';
 import { sampleMemory, type MemorySample } from '../speed/memory.js';
 import { LogHistogram } from './histogram.js';
+import { TrendWindow } from './trend-window.js';
 import type { ResolvedServingOptions } from './options.js';
 
 /** Growth trends judged at the end of a memory sample, or null for a figure that is not growing. */
@@ -38,8 +39,10 @@ export class ServingRecorder {
   private activeSince = 0;
   peak: Omit<MemorySample, 'step' | 'heapUsed'> = { numTensors: 0, numBytes: 0 };
   last = { numTensors: 0, numBytes: 0 };
-  private block = { calls: 0, tensors: Infinity, bytes: Infinity };
-  private readonly samples = { tensors: [] as number[], bytes: [] as number[], rss: [] as number[] };
+  private blockCalls = 0;
+  private blockTensors = Infinity;
+  private blockBytes = Infinity;
+  private readonly samples: Record<keyof LeakTrends, TrendWindow>;
 
   private readonly leak: ResolvedServingOptions['leak'];
   private readonly processEvery: number;
@@ -50,6 +53,8 @@ export class ServingRecorder {
   ) {
     this.leak = options.leak;
     this.processEvery = options.processMemoryEvery;
+    const w = options.leak.window;
+    this.samples = { tensors: new TrendWindow(w), bytes: new TrendWindow(w), rss: new TrendWindow(w) };
   }
 
   begin(now: number, examples: number): number {
@@ -86,33 +91,27 @@ export class ServingRecorder {
     if (info.numBytes > this.peak.numBytes) this.peak.numBytes = info.numBytes;
     const rss = this.processRss && this.calls % this.processEvery === 0 ? this.sampleProcess() : undefined;
     if (this.calls <= this.leak.warmup) return null;
+    // Nothing is allocated here unless a figure grew: this runs at the end of every call.
     let judged = false;
     if (rss !== undefined) {
-      this.push(this.samples.rss, rss);
+      this.samples.rss.push(rss);
       judged = true;
     }
-    const block = this.block;
-    if (info.numTensors < block.tensors) block.tensors = info.numTensors;
-    if (info.numBytes < block.bytes) block.bytes = info.numBytes;
-    if (++block.calls >= this.leak.every) {
-      this.push(this.samples.tensors, block.tensors);
-      this.push(this.samples.bytes, block.bytes);
-      this.block = { calls: 0, tensors: Infinity, bytes: Infinity };
+    if (info.numTensors < this.blockTensors) this.blockTensors = info.numTensors;
+    if (info.numBytes < this.blockBytes) this.blockBytes = info.numBytes;
+    if (++this.blockCalls >= this.leak.every) {
+      this.samples.tensors.push(this.blockTensors);
+      this.samples.bytes.push(this.blockBytes);
+      this.blockCalls = 0;
+      this.blockTensors = this.blockBytes = Infinity;
       judged = true;
     }
     if (!judged) return null;
-    const judge = (s: number[], perSample: number) => (s.length < this.leak.window ? null : sustainedGrowth(s, perSample));
     const per = this.leak.every;
-    return {
-      tensors: judge(this.samples.tensors, this.leak.tensorsPerCall * per),
-      bytes: judge(this.samples.bytes, this.leak.bytesPerCall * per),
-      rss: judge(this.samples.rss, this.leak.rssBytesPerCall * this.processEvery),
-    };
-  }
-
-  private push(series: number[], value: number): void {
-    series.push(value);
-    if (series.length > this.leak.window) series.shift();
+    const tensors = this.samples.tensors.growth(this.leak.tensorsPerCall * per);
+    const bytes = this.samples.bytes.growth(this.leak.bytesPerCall * per);
+    const rssGrowth = this.samples.rss.growth(this.leak.rssBytesPerCall * this.processEvery);
+    return tensors || bytes || rssGrowth ? { tensors, bytes, rss: rssGrowth } : null;
   }
 
   /** The process's RSS (Node) and the backend's own figure, into the peaks; the RSS read, if any. */

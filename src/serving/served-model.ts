@@ -106,6 +106,12 @@ export class ServedModel<M extends ServableModel = ServableModel> {
     return this.recorder.inFlight;
   }
 
+  /** Running totals (calls, thrown, examples that returned, checked calls, non-finite ones), for exporters. */
+  totals(): { calls: number; thrown: number; examples: number; checked: number; nonFinite: number } {
+    const r = this.recorder;
+    return { calls: r.calls, thrown: r.thrown, examples: r.examples, checked: r.checked, nonFinite: r.nonFinite };
+  }
+
   get findings(): readonly ServingFinding[] {
     return this.log.all;
   }
