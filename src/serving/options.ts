@@ -32,13 +32,13 @@ export const servingOptions = z
          * and one read back per check) one call in 10.
          */
         every: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
-        /** With every: 'auto', the checks' share of the model's time (0.005 = 0.5%). */
-        budget: z.number().positive().max(1).default(0.005),
+        /** With every: 'auto', the checks' share of the model's time (0.0025 = 0.25%). */
+        budget: z.number().positive().max(1).default(0.0025),
         /** How outputs are read: 'auto' scans on cpu/wasm and reduces on the device elsewhere. */
         strategy: z.enum(['auto', 'scan', 'device']).default('auto'),
       })
       .strict()
-      .default({ every: 'auto', budget: 0.005, strategy: 'auto' }),
+      .default({ every: 'auto', budget: 0.0025, strategy: 'auto' }),
     /**
      * Read the process's RSS every this many calls (Node). A read costs 10–35 µs between model
      * calls (measured), so 1,000 keeps it under 0.05 µs a call; RSS leaks are then judged over
