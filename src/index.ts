@@ -39,3 +39,5 @@ export type * from './quality/report-types.js';
 export { formatQuality } from './quality/format.js';
 export { QualityInputError, FeatureSetMismatchError } from './quality/errors.js';
 export { jensenShannon, psi, lInfinity } from './quality/divergence.js';
+// Serving: latency, traffic, errors and memory per model version, and dependency changes (Monitors 6 and 1).
+export * from './serving/index.js';

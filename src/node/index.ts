@@ -32,24 +32,8 @@ export { openPredictionLog, readPredictionLog, type PredictionLogWriter, type Pr
 export { saveProfile, readProfile, mergeProfileFiles, profileTrainingLog } from './profile-file.js';
 export { checkQuality, type QualityInput } from './check-quality.js';
 export { qualityRegistry } from './quality-prometheus.js';
-// Serving and dependency changes: the browser-safe core (src/serving/index.ts, to be re-exported by
-// the package root), with Node's monitorServing and collectDependencies in place of the browser's.
-export {
-  compareServingRuns,
-  formatServingComparison,
-  servingVerdictLine,
-  servingRules,
-  ServingRuleError,
-  SERVING_METRICS,
-  DEFAULT_LATENCY_BUCKETS,
-  DEFAULT_SERVING_TOLERANCE,
-  DEFAULT_MIN_CALLS,
-  LogHistogram,
-  quantileOf,
-  diffDependencies,
-  formatDependencyDiff,
-} from '../serving/index.js';
-export type * from '../serving/index.js';
+// Serving and dependency changes: Node's monitorServing and collectDependencies (process RSS, every
+// loaded tfjs package, the lockfile) in place of the root's, run files and the Prometheus export.
 export { monitorServing, type NodeServedModel, type NodeServingOptions } from './serving.js';
 export { collectDependencies, findLockfile, type NodeCollectOptions } from './dependencies.js';
 export { instrumentServing, type ServingMetricsOptions } from './serving-metrics.js';
