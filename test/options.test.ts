@@ -26,7 +26,7 @@ describe('options', () => {
   });
 
   it('lists unknown options with the allowed names, at any depth', () => {
-    expect(problemsOf({ checkevery: 2 })[0]).toMatch(/^checkevery: unknown option \(allowed: checkEvery, nonFinite, snapshotEvery, updateRatio, locate, lossSpike, weightBounds, deadRelu, logger, verbose, strategy, timelinePoints, staleness, sinks, speed\)$/);
+    expect(problemsOf({ checkevery: 2 })[0]).toMatch(/^checkevery: unknown option \(allowed: checkEvery, nonFinite, snapshotEvery, updateRatio, locate, lossSpike, weightBounds, deadRelu, logger, verbose, strategy, timelinePoints, staleness, sinks, dataSources, speed\)$/);
     expect(problemsOf({ weightBounds: [{ maxAbs: 1, layers: 'x' }] })[0]).toMatch(
       /^weightBounds\[0\]\.layers: unknown option \(allowed: layer, weight, min, max, maxAbs, action\)$/,
     );

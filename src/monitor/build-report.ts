@@ -55,6 +55,7 @@ export function buildReport(run: MonitorRun | null, options: ResolvedOptions): M
         timeline: s.timelines[i]!.toJSON(),
       }))
       .filter((l) => l.weights.length > 0 || l.relu),
+    dependencies: structuredClone(s.dependencies),
     speed: { ...s.speed.report(run.baselineKey()), baseline: s.baseline },
   };
 }

@@ -5,6 +5,7 @@ import type { ResolvedSpeedOptions } from '../speed/options.js';
 import type { BaselineStatus } from '../speed/settle-baseline.js';
 import type { SpeedSummary } from '../speed/summary.js';
 import type { LayerRef, WeightRef } from '../tfjs/model-weights.js';
+import type { DataSource, DependencySet } from '../deps/dependency-set.js';
 
 /** Reads and writes speed baselines: files, so only where the platform has them (tfjs-monitor/node). */
 export interface BaselineHandler {
@@ -13,10 +14,12 @@ export interface BaselineHandler {
   settle(options: NonNullable<ResolvedSpeedOptions['baseline']>, summary: SpeedSummary, unhealthy: string | null, logger: Logger): BaselineStatus;
 }
 
-/** What a platform gives the monitor beyond tfjs: baseline files and the process's memory (Node). */
+/** What a platform gives the monitor beyond tfjs: baseline files, the process's memory and a fuller dependency set (Node). */
 export interface Platform {
   baselines: BaselineHandler | null;
   processMemory: ProcessMemory | null;
+  /** The run's dependency set (ML Test Score Monitor 1). Default: what tfjs itself says (versions, backend). */
+  dependencies?: (options: { dataSources: readonly DataSource[] }) => DependencySet;
 }
 
 /** What one way in (the fit callback, the loop hook) gives a run. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Logger } from '../core/logger.js';
 import type { MonitorSink } from './sink.js';
+import { dataSource } from '../deps/dependency-set.js';
 import { parseOptions } from '../options/validate.js';
 import { speedOptions } from '../speed/options.js';
 import { deadReluOptions } from '../stability/dead-relu.js';
@@ -87,6 +88,8 @@ export const trainingMonitorOptions = z
         z.custom<MonitorSink>((v) => v !== null && typeof v === 'object', { message: 'expected a sink: an object with step, epoch, finding or end methods' }),
       )
       .default([]),
+    /** The data sources this run reads, recorded with its dependency set (`[{ name, version }]`). Default: none. */
+    dataSources: z.array(dataSource).default([]),
     /** Training speed and memory: per-batch timings, leak detection, baselines. Always recorded. */
     speed: speedOptions.default(() => speedOptions.parse({})),
   })

@@ -5,6 +5,7 @@ import type { TrainingPosition } from '../core/findings.js';
 import type { LossSpike } from '../stability/loss-spikes.js';
 import type { Finding } from './findings.js';
 import type { TimelinePoint } from './timeline.js';
+import type { DependencySet } from '../deps/dependency-set.js';
 
 export type RunStatus = 'healthy' | 'warned' | 'stopped' | 'failed';
 
@@ -54,6 +55,8 @@ export interface MonitorReport {
   stoppedAt: (TrainingPosition & { kind: Finding['kind'] }) | null;
   findings: Finding[];
   layers: LayerReport[];
+  /** What the run depended on (Monitor 1); `tfjs-monitor deps diff` compares two runs'. Absent in reports of older versions. */
+  dependencies?: DependencySet;
   /** Timings, throughput and memory, with the baseline outcome when one was configured. */
   speed: (SpeedReport & { baseline: BaselineStatus | null }) | null;
 }

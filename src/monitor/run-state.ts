@@ -18,6 +18,8 @@ import { SinkDispatch } from './sink-dispatch.js';
 import type { ResolvedOptions } from './options.js';
 import type { EpochLogs, LossPoint, Measured } from './run-report.js';
 import { Timeline } from './timeline.js';
+import { collectDependencies } from '../deps/collect.js';
+import type { DependencySet } from '../deps/dependency-set.js';
 import type { TrainingPosition } from '../core/findings.js';
 
 /** Everything one run measures and keeps, from its first step to its report. */
@@ -74,6 +76,8 @@ export class RunState {
   progress = true;
   lastProgressAt = performance.now();
   baseline: BaselineStatus | null = null;
+  /** What the run depended on: tfjs packages and backend as loaded, runtime, lockfile, data sources. */
+  readonly dependencies: DependencySet;
 
   constructor(
     readonly options: ResolvedOptions,
@@ -98,6 +102,8 @@ export class RunState {
       min: Math.min(a.min, b.min),
       max: Math.max(a.max, b.max),
     }));
+    const collect = door.dependencies ?? collectDependencies;
+    this.dependencies = collect({ dataSources: options.dataSources });
     const spike = options.lossSpike;
     this.spikeDetector = new LossSpikeDetector(spike.window, spike.sigmas, spike.minRatio);
   }

@@ -5,6 +5,7 @@ import { readBaselineFile } from '../speed/baseline-file.js';
 import { settleBaseline } from '../speed/settle-baseline.js';
 import { withExporters, type NodeTrainingMonitorOptions } from '../exporters/monitor-options.js';
 import { writeHtmlReport, writeJsonReport } from './write-report.js';
+import { collectDependencies } from './dependencies.js';
 
 /** Node's additions: speed baselines in JSON files, and the process's RSS and heap. */
 export const NODE_PLATFORM: Platform = {
@@ -12,6 +13,7 @@ export const NODE_PLATFORM: Platform = {
     check: (path) => void readBaselineFile(path, { missingIsEmpty: true }),
     settle: settleBaseline,
   },
+  dependencies: ({ dataSources }) => collectDependencies({ dataSources }),
   processMemory: () => {
     const { rss, heapUsed } = process.memoryUsage();
     return { rss, heapUsed };

@@ -4,6 +4,7 @@ import { speedSummary } from '../speed/summary.js';
 import type { MonitorReport } from '../monitor/run-report.js';
 import type { Assert, Conforms } from './conforms.js';
 import { comparisonRow, finding, FINDING_KINDS, jsonFloat, trainingPosition } from './finding-schema.js';
+import { dependencySet } from '../deps/dependency-set.js';
 
 // A saved run (`monitor.saveReport()`), field by field: the HTML report trusts every value it
 // draws, so a file anyone can edit is checked whole. Unknown fields are allowed and dropped.
@@ -78,6 +79,7 @@ export const monitorReportSchema = z.object({
   stoppedAt: trainingPosition.extend({ kind: z.enum(FINDING_KINDS) }).nullable(),
   findings: z.array(finding),
   layers: z.array(layer),
+  dependencies: dependencySet.optional(),
   speed: speed.nullable(),
 });
 
