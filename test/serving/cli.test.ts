@@ -1,22 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { spawnCli } from '../cli/run-cli.js';
 import type { ServingRun } from '../../src/node/index.js';
 import { latencies, syntheticRun } from './runs.js';
 
-const run = promisify(execFile);
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', ['dist/cli/main.js', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+/** The built CLI in its own process, as a user runs it. */
+const cli = (...args: string[]) => spawnCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'tfjs-monitor-serving-cli-'));
 function file(name: string, content: ServingRun | string): string {

@@ -4,18 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { spawnCli } from '../cli/run-cli.js';
 import { servingRules } from '../../src/node/index.js';
 
+/** The built CLI in its own process, as a user runs it. */
+const cli = (...args: string[]) => spawnCli(args);
 const run = promisify(execFile);
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', ['dist/cli/main.js', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(existsSync);
 if (!promtool) console.warn('\n*** promtool not found: the serving alerting-rule tests are SKIPPED (apt-get install prometheus) ***\n');

@@ -3,19 +3,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { spawnCli } from '../cli/run-cli.js';
 import { stalenessServe } from '../../src/cli/staleness.js';
 import { tempDir, uniqueModel } from './stores.js';
 
+/** The built CLI in its own process, as a user runs it. */
+const cli = (...args: string[]) => spawnCli(args);
 const run = promisify(execFile);
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', ['dist/cli/main.js', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 async function seeded() {
   const store = join(tempDir(), 'stages.db');
