@@ -3,17 +3,8 @@
  * the verdict it allows on a target. No timing here, so it is unit-tested (test/bench/).
  */
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32): the same seed, the same draws. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../src/core/random.js';
+import { mulberry32 } from '../src/core/random.js';
 
 /** A seed from a label (FNV-1a), so that each figure's interval does not depend on the others'. */
 export function seedFrom(label: string): number {

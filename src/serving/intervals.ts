@@ -1,16 +1,5 @@
+import { mulberry32 as random } from '../core/random.js';
 import { bucketMean, quantileOf, type HistogramJson } from './histogram.js';
-
-/** mulberry32: a small seeded generator, so that a comparison prints the same interval every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Binomial(n, p) draw: inversion when n·p is small, a rounded normal otherwise (np, n(1-p) ≥ 30). */
 function binomial(n: number, p: number, rand: () => number): number {
