@@ -1,6 +1,6 @@
 import type { MetricsRegistry } from '../common/metrics-registry.js';
 import type { FeatureDrift, QualityReport } from '../quality/report-types.js';
-import { missingPeer } from '../staleness/store.js';
+import { loadPromClient } from '../storage/prom-client.js';
 
 export const INPUT_DRIFT_METRIC = 'tfjs_monitor_input_drift';
 export const OUTPUT_DRIFT_METRIC = 'tfjs_monitor_output_drift';
@@ -13,12 +13,7 @@ export const SERVED_QUALITY_METRIC = 'tfjs_monitor_served_quality';
  * value. Gauges carry a `model` label (the profile's name).
  */
 export async function qualityRegistry(report: QualityReport): Promise<MetricsRegistry> {
-  let client: typeof import('prom-client');
-  try {
-    client = await import('prom-client');
-  } catch (e) {
-    throw missingPeer('prom-client', '15', 'the Prometheus export', e);
-  }
+  const client = await loadPromClient();
   const registry = new client.Registry();
   const model = report.reference.model ?? '';
   const gauge = (name: string, help: string, labelNames: string[]) => new client.Gauge({ name, help, labelNames, registers: [registry] });

@@ -1,6 +1,6 @@
 import type { MetricsRegistry } from '../common/metrics-registry.js';
 import { formatDuration } from './duration.js';
-import { missingPeer } from './store.js';
+import { loadPromClient } from '../storage/prom-client.js';
 import type { StalenessReport } from './staleness-report.js';
 import type { StalenessTracker } from './tracker.js';
 
@@ -15,12 +15,7 @@ export const UNREADABLE_METRIC = 'tfjs_monitor_store_unreadable_events';
  * the server, so a stalled exporter cannot make a stale model look fresh.
  */
 export async function stalenessRegistry(tracker: StalenessTracker, models: string[]): Promise<MetricsRegistry> {
-  let client: typeof import('prom-client');
-  try {
-    client = await import('prom-client');
-  } catch (e) {
-    throw missingPeer('prom-client', '15', 'the Prometheus export', e);
-  }
+  const client = await loadPromClient();
   const registry = new client.Registry();
   // One read of the store per scrape, shared by every gauge (the registry collects them all at
   // once), and by a scrape that comes while an earlier one still waits on a slow store.
