@@ -19,7 +19,7 @@ export { DEFAULT_WEIGHT_BOUNDS, type WeightBoundFinding, type WeightBoundRule } 
 export type { DeadReluFinding } from './stability/dead-relu.js';
 export type { UpdateRatioFinding } from './stability/update-ratio.js';
 export type { LossSpikeFinding, LossSpike } from './stability/loss-spikes.js';
-export type { MemoryGrowthFinding, SpeedRegressionFinding } from './speed/findings.js';
+export type { MemoryGrowthFinding, SpeedRegressionFinding, TrainingDependencyChangeFinding } from './speed/findings.js';
 export type { SpeedReport, MonitorTime } from './speed/speed-recorder.js';
 export { inspectTensor, type InspectOptions } from './inspect/inspect-tensor.js';
 export { inspectModel, type WeightHealth } from './tfjs/inspect-model.js';

@@ -15,7 +15,7 @@ beforeAll(() => {
 afterAll(() => tf.dispose([data.xs, data.ys]));
 
 const M = 'tfjs_monitor_training_';
-const KINDS = ['non-finite', 'weight-bound', 'dead-relu', 'tensor-leak', 'memory-growth', 'speed-regression', 'update-ratio', 'loss-spike'];
+const KINDS = ['non-finite', 'weight-bound', 'dead-relu', 'tensor-leak', 'memory-growth', 'speed-regression', 'update-ratio', 'loss-spike', 'dependency-change'];
 const value = (group: Awaited<ReturnType<Gateway['group']>>, name: string, labels: Record<string, string> = {}) =>
   group?.[name]?.find((m) => Object.entries(labels).every(([k, v]) => m.labels[k] === v))?.value;
 

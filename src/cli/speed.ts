@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findBaseline, NoBaselineError, readBaselineFile, readRun, readRunSummary, recordBaseline } from '../speed/baseline-file.js';
 import { InputFileError } from '../common/files.js';
+import { diffDependencies, formatDependencyDiff } from '../deps/diff.js';
 import { comparabilityProblems, compareSpeed, DEFAULT_SPEED_TOLERANCE, formatComparison, unusableAsBaseline } from '../speed/compare.js';
 import { describeKey } from '../speed/summary.js';
 import { UsageError, type Io } from './io.js';
@@ -36,6 +37,11 @@ export function speedCompare(args: string[], io: Io): number {
   }
   const comparison = compareSpeed(baseline, run, tolerance);
   io.out(`${describeKey(run.key)}\n\n${formatComparison(comparison)}\n`);
+  // A notification, not a verdict: the exit code stays the speed comparison's.
+  if (baseline.dependencies && run.dependencies) {
+    const diff = diffDependencies(baseline.dependencies, run.dependencies);
+    if (!diff.same) io.out(`dependencies changed since the baseline:\n${formatDependencyDiff(diff).replace(/^/gm, '  ')}\n`);
+  }
   const problems = comparabilityProblems(comparison);
   const notComparable =
     `not comparable with the baseline in ${baselinePath}: ${problems.join('; ')}. Missing data is not a pass; ` +

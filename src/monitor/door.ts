@@ -3,14 +3,17 @@ import type { Logger } from '../core/logger.js';
 import type { ProcessMemory } from '../speed/memory.js';
 import type { ResolvedSpeedOptions } from '../speed/options.js';
 import type { BaselineStatus } from '../speed/settle-baseline.js';
-import type { SpeedSummary } from '../speed/summary.js';
+import type { BaselineKey, SpeedSummary } from '../speed/summary.js';
 import type { LayerRef, WeightRef } from '../tfjs/model-weights.js';
 import type { DataSource, DependencySet } from '../deps/dependency-set.js';
 
 /** Reads and writes speed baselines: files, so only where the platform has them (tfjs-monitor/node). */
 export interface BaselineHandler {
-  /** Throws when the file is corrupt: reported before hours of training, not at the end. */
-  check(path: string): void;
+  /**
+   * The baseline recorded for `key`, or null. Throws when the file is corrupt: reported before
+   * hours of training, not at the end.
+   */
+  find(path: string, key: BaselineKey): SpeedSummary | null;
   settle(options: NonNullable<ResolvedSpeedOptions['baseline']>, summary: SpeedSummary, unhealthy: string | null, logger: Logger): BaselineStatus;
 }
 

@@ -1,4 +1,4 @@
-import type { MemoryGrowthFinding, SpeedRegressionFinding } from '../speed/findings.js';
+import type { MemoryGrowthFinding, SpeedRegressionFinding, TrainingDependencyChangeFinding } from '../speed/findings.js';
 import type { DeadReluFinding } from '../stability/dead-relu.js';
 import type { LossSpikeFinding } from '../stability/loss-spikes.js';
 import type { NonFiniteFinding } from '../stability/non-finite.js';
@@ -13,5 +13,6 @@ export type Finding =
   | MemoryGrowthFinding
   | SpeedRegressionFinding
   | UpdateRatioFinding
-  | LossSpikeFinding;
+  | LossSpikeFinding
+  | TrainingDependencyChangeFinding;
 export type FindingKind = Finding['kind'];

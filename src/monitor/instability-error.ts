@@ -26,6 +26,10 @@ const ADVICE: Record<Finding['kind'], string> = {
   'speed-regression':
     'This run is slower or heavier than its baseline for the same code, model, data and backend. Compare ' +
     'the changes since the baseline, or record a new baseline if the change is intended.',
+  'dependency-change':
+    'This run depends on other package versions, backend flags, runtime, lockfile or data than its speed ' +
+    'baseline did: its speed and results may differ for that reason alone. Review the change; record a new ' +
+    'baseline once it is intended (speed.baseline.record, or `tfjs-monitor speed record`).',
 };
 
 /**

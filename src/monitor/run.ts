@@ -11,7 +11,7 @@ import { buildReport } from './build-report.js';
 import { installRelu, measureRelu, releaseRelu } from './relu-check.js';
 import { RunState } from './run-state.js';
 import { disposeSnapshots, takeInitialSnapshots } from './snapshots.js';
-import { recordGrowth, settleBaseline } from './speed-check.js';
+import { checkBaselineDependencies, recordGrowth, settleBaseline } from './speed-check.js';
 import { checkLosses, checkStep, type GradEntry, type LossEntry } from './weight-check.js';
 
 /**
@@ -38,8 +38,9 @@ export class MonitorRun {
     const state = run.state;
     try {
       installRelu(state);
-      // A corrupt baseline file is reported now, before hours of training, not at the end.
-      if (options.speed.baseline) door.baselines?.check(options.speed.baseline.path);
+      // A corrupt baseline file is reported now, before hours of training, not at the end; and so
+      // is a baseline recorded with other dependencies.
+      checkBaselineDependencies(state, run.baselineKey());
       door.logger.debug(
         { event: 'tfjs-monitor.start', backend: state.backend, strategy: state.strategy, weights: state.weights.length },
         'monitoring training',
@@ -82,6 +83,9 @@ export class MonitorRun {
     const at: TrainingPosition = { epoch: run.epoch, batch, step: run.step++ };
     run.lastPosition = at;
     run.epochBatches++;
+    // tfjs clears model.stopTraining after onTrainBegin: a stop asked for as the run started
+    // (a dependency-change) is asked for again now.
+    if (at.step === 0 && run.findings.stoppedBy) run.door.requestStop();
     if (run.error) return at;
     await this.guard(async () => {
       if (at.step % run.options.checkEvery === 0 || grads.length > 0) await checkStep(run, at, losses, grads);

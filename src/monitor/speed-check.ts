@@ -1,5 +1,6 @@
 import type { TrainingPosition } from '../core/findings.js';
 import { fmt } from '../core/format-number.js';
+import { describeChanges, diffDependencies } from '../deps/diff.js';
 import type { Growth } from '../speed/growth.js';
 import type { BatchGrowth } from '../speed/speed-recorder.js';
 import type { BaselineKey } from '../speed/summary.js';
@@ -10,7 +11,8 @@ export function settleBaseline(run: RunState, key: BaselineKey): void {
   const options = run.options.speed.baseline;
   if (!options || !run.door.baselines) return;
   const unhealthy = run.findings.failing.length ? 'the run failed' : run.findings.stoppedBy ? 'the run was stopped early' : null;
-  run.baseline = run.door.baselines.settle(options, run.speed.summary(key), unhealthy, run.door.logger);
+  const summary = { ...run.speed.summary(key), dependencies: run.dependencies };
+  run.baseline = run.door.baselines.settle(options, summary, unhealthy, run.door.logger);
   const regressions = run.baseline.comparison?.regressions ?? [];
   if (regressions.length === 0) return;
   const at = run.lastPosition ?? { epoch: run.epoch, batch: 0, step: 0 };
@@ -27,6 +29,33 @@ export function settleBaseline(run: RunState, key: BaselineKey): void {
     message: `slower or heavier than the baseline in ${options.path}: ${list}`,
     occurrences: 1,
     lastStep: at.step,
+  });
+}
+
+/**
+ * At the start of a run: reads the baseline file (a corrupt one fails now, not after hours of
+ * training) and raises `dependency-change` when the baseline for this run's versions and backend
+ * was recorded with other dependencies. With `record: true` that baseline is the one being replaced.
+ */
+export function checkBaselineDependencies(run: RunState, key: BaselineKey): void {
+  const options = run.options.speed.baseline;
+  if (!options || !run.door.baselines) return;
+  const baseline = run.door.baselines.find(options.path, key);
+  if (!baseline?.dependencies) return;
+  const diff = diffDependencies(baseline.dependencies, run.dependencies);
+  if (diff.same) return;
+  const at = { epoch: run.epoch, batch: 0, step: 0 };
+  const recorded = options.record ? 'the baseline this run replaces' : 'the baseline';
+  run.findings.add('dependency-change', {
+    kind: 'dependency-change',
+    action: options.dependencyAction,
+    ...at,
+    baselinePath: options.path,
+    key,
+    changes: diff.changes,
+    message: `dependencies differ from ${recorded} in ${options.path}: ${describeChanges(diff)}`,
+    occurrences: 1,
+    lastStep: 0,
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Platform } from '../monitor/door.js';
 import { TrainingMonitor as CoreTrainingMonitor } from '../monitor/training-monitor.js';
 import type { HtmlReportInput } from '../report/html-report.js';
-import { readBaselineFile } from '../speed/baseline-file.js';
+import { findBaseline, readBaselineFile } from '../speed/baseline-file.js';
 import { settleBaseline } from '../speed/settle-baseline.js';
 import { withExporters, type NodeTrainingMonitorOptions } from '../exporters/monitor-options.js';
 import { writeHtmlReport, writeJsonReport } from './write-report.js';
@@ -10,7 +10,7 @@ import { collectDependencies } from './dependencies.js';
 /** Node's additions: speed baselines in JSON files, and the process's RSS and heap. */
 export const NODE_PLATFORM: Platform = {
   baselines: {
-    check: (path) => void readBaselineFile(path, { missingIsEmpty: true }),
+    find: (path, key) => findBaseline(readBaselineFile(path, { missingIsEmpty: true }), key),
     settle: settleBaseline,
   },
   dependencies: ({ dataSources }) => collectDependencies({ dataSources }),

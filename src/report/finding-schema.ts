@@ -118,10 +118,34 @@ const speedRegression = base.extend({
   regressions: z.array(comparisonRow),
 });
 
-/** Any finding of a saved report; an unknown `kind` is named with the kinds allowed. */
-export const finding = z.discriminatedUnion('kind', [nonFinite, weightBound, deadRelu, memoryGrowth, speedRegression, updateRatio, lossSpike]);
+const dependencyChange = base.extend({
+  kind: z.literal('dependency-change'),
+  baselinePath: z.string(),
+  key: baselineKey,
+  changes: z.array(
+    z.object({
+      dependency: z.string(),
+      kind: z.enum(['package', 'backend', 'backend-flag', 'runtime', 'lockfile', 'data-source']),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+    }),
+  ),
+});
 
-export const FINDING_KINDS = ['non-finite', 'weight-bound', 'dead-relu', 'tensor-leak', 'memory-growth', 'speed-regression', 'update-ratio', 'loss-spike'] as const;
+/** Any finding of a saved report; an unknown `kind` is named with the kinds allowed. */
+export const finding = z.discriminatedUnion('kind', [nonFinite, weightBound, deadRelu, memoryGrowth, speedRegression, updateRatio, lossSpike, dependencyChange]);
+
+export const FINDING_KINDS = [
+  'non-finite',
+  'weight-bound',
+  'dead-relu',
+  'tensor-leak',
+  'memory-growth',
+  'speed-regression',
+  'update-ratio',
+  'loss-spike',
+  'dependency-change',
+] as const;
 
 // tsc fails here when a finding type changes and this schema does not follow.
 export type FindingSchemaChecks = [Assert<Conforms<typeof finding, Finding>>, Assert<Conforms<typeof comparisonRow, ComparisonRow>>];

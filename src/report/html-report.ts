@@ -9,6 +9,7 @@ import { formatDuration } from '../staleness/duration.js';
 import type { StalenessReport } from '../staleness/staleness-report.js';
 import { CHARTS_SCRIPT } from './charts-script.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
+import { dependenciesSection } from './dependencies-section.js';
 import { qualitySection } from './quality-section.js';
 import { UPLOT_CSS, UPLOT_SCRIPT } from './uplot-assets.generated.js';
 
@@ -37,6 +38,7 @@ function findingAnchor(f: Finding, run: MonitorReport): string {
   const layer = f.layer === undefined ? -1 : run.layers.findIndex((l) => l.name === f.layer);
   if (layer >= 0) return `#layer-${layer}`;
   if (f.kind === 'tensor-leak' || f.kind === 'memory-growth' || f.kind === 'speed-regression') return '#speed';
+  if (f.kind === 'dependency-change') return '#dependencies';
   return '#training';
 }
 
@@ -153,6 +155,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <section id="training"><h2>Loss and metrics</h2><div class="chart" id="chart-loss"></div><div class="chart" id="chart-epochs"></div></section>
 <section id="layers"><h2>Layers</h2><p class="muted">Dashed red lines mark where a finding was first seen.</p>${layersSection(run)}</section>
 <section id="speed"><h2>Speed and memory</h2>${speedSection(run)}</section>
+${dependenciesSection(run)}
 ${staleness.length ? `<section id="staleness"><h2>Staleness</h2>${stalenessSection(staleness)}</section>` : ''}
 ${input.parity ? `<section id="parity"><h2>Train/serve parity</h2>${paritySection(input.parity)}</section>` : ''}
 ${input.quality ? qualitySection(input.quality) : ''}

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { withFileLock, type LockOptions } from '../common/file-lock.js';
 import { InputFileError, parseJsonFile, readJsonFile, writeFileAtomic } from '../common/files.js';
+import { dependencySet } from '../deps/dependency-set.js';
 import { formatIssues } from '../options/validate.js';
 import { describeKey, sameKey, speedSummary, type BaselineKey, type SpeedSummary } from './summary.js';
 
@@ -33,11 +34,11 @@ export function readBaselineFile(path: string, { missingIsEmpty = false } = {}):
   return parseJsonFile(path, baselineFile, 'baseline file', 'a tfjs-monitor speed baseline', '; it was left untouched');
 }
 
-const inReport = z.object({ speed: speedSummary, status: z.string().optional() });
+const inReport = z.object({ speed: speedSummary, status: z.string().optional(), dependencies: dependencySet.optional() });
 
 /**
- * A run file: a saved monitor report (its `speed`, and its `status`) or a bare speed summary
- * (status null).
+ * A run file: a saved monitor report (its `speed` with the report's dependency set, and its
+ * `status`) or a bare speed summary (status null).
  */
 export function readRun(path: string): { summary: SpeedSummary; status: string | null } {
   const json = readJsonFile(path, 'run file');
@@ -46,7 +47,8 @@ export function readRun(path: string): { summary: SpeedSummary; status: string |
   if (json !== null && typeof json === 'object' && 'speed' in json) {
     const parsed = inReport.safeParse(json, { reportInput: true });
     if (!parsed.success) throw fail(parsed.error);
-    return { summary: parsed.data.speed, status: parsed.data.status ?? null };
+    const { speed, status, dependencies } = parsed.data;
+    return { summary: dependencies && !speed.dependencies ? { ...speed, dependencies } : speed, status: status ?? null };
   }
   const parsed = speedSummary.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fail(parsed.error);

@@ -1,4 +1,5 @@
 import type { FindingBase } from '../core/findings.js';
+import type { DependencyChange } from '../deps/diff.js';
 import type { ComparisonRow } from './compare.js';
 import type { BaselineKey } from './summary.js';
 
@@ -22,4 +23,13 @@ export interface SpeedRegressionFinding extends FindingBase {
   baselinePath: string;
   key: BaselineKey;
   regressions: ComparisonRow[];
+}
+
+/** The run's dependency set differs from the one its speed baseline was recorded with (ML Test Score Monitor 1). */
+export interface TrainingDependencyChangeFinding extends FindingBase {
+  kind: 'dependency-change';
+  baselinePath: string;
+  key: BaselineKey;
+  /** Each dependency that differs, baseline → this run. */
+  changes: DependencyChange[];
 }

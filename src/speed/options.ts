@@ -47,6 +47,12 @@ export const speedOptions = z
           .default({ throughput: 0.2, memory: 0.2 }),
         /** For `speed-regression`. Default 'warn'. */
         action: action.default('warn'),
+        /**
+         * For `dependency-change`: the baseline for this run's versions and backend was recorded
+         * with other dependencies (tfjs packages, backend flags, runtime, lockfile, data sources).
+         * Raised when the run starts; 'stop' and 'fail' end it after its first batch. Default 'warn'.
+         */
+        dependencyAction: action.default('warn'),
       })
       .strict()
       .optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dependencySet } from '../deps/dependency-set.js';
 
 /** Which runs are comparable: same code, model, data and backend. */
 export const baselineKey = z
@@ -39,6 +40,12 @@ export const speedSummary = z.object({
     peakRss: z.number().optional(),
     peakHeapUsed: z.number().optional(),
   }),
+  /**
+   * What the run depended on (tfjs packages and backend as loaded, runtime, lockfile, data
+   * sources): a later run whose set differs carries a `dependency-change` finding. Absent in
+   * baselines recorded before tfjs-monitor recorded it.
+   */
+  dependencies: dependencySet.optional(),
 });
 export type SpeedSummary = z.infer<typeof speedSummary>;
 

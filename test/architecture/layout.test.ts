@@ -36,7 +36,7 @@ const ALLOWED: Record<string, string[]> = {
   common: ['options'],
   inspect: [],
   stability: ['core', 'inspect'],
-  speed: ['core', 'common', 'options'],
+  speed: ['core', 'common', 'deps', 'options'],
   storage: [],
   staleness: ['options', 'storage'],
   parity: ['common', 'options', 'storage'],

@@ -72,7 +72,7 @@ describe('speed compare: missing or zero figures are never a pass', () => {
 });
 
 describe('the in-training baseline comparison follows the same rule', () => {
-  const options = { path: '', record: false, tolerance: DEFAULT_SPEED_TOLERANCE, action: 'warn' as const };
+  const options = { path: '', record: false, tolerance: DEFAULT_SPEED_TOLERANCE, action: 'warn' as const, dependencyAction: 'warn' as const };
 
   it('says not-comparable, with the reason, for a run without throughput; never compared-ok', () => {
     const { baselinePath } = files(speedSummary(), speedSummary());

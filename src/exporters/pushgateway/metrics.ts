@@ -10,6 +10,7 @@ export const KINDS = [
   'speed-regression',
   'update-ratio',
   'loss-spike',
+  'dependency-change',
 ] as const satisfies readonly FindingKind[];
 // tsc fails here when a kind of finding is added and not listed above.
 export type KindsChecked = [Exclude<FindingKind, (typeof KINDS)[number]>] extends [never] ? true : never;
