@@ -47,7 +47,7 @@ describe('a training run against its speed baseline carries a dependency-change 
   afterAll(() => tf.dispose([data.xs, data.ys]));
   const versions = { codeVersion: 'c1', modelVersion: 'm1', dataVersion: 'd1' };
 
-  async function train(baseline: object, dataSources = [{ name: 'mnist', version: '1.1.0' }]) {
+  async function train(baseline: { path: string; record?: boolean; dependencyAction?: 'warn' | 'fail' }, dataSources = [{ name: 'mnist', version: '1.1.0' }]) {
     const model = mlp();
     const log = memoryLogger();
     const monitor = new TrainingMonitor({ speed: { versions, baseline }, dataSources, logger: log.logger });
