@@ -55,6 +55,7 @@ export class OutputCheck {
   private modelMs = 0;
   private heapOf: unknown = null;
   private heap: WasmMemory | undefined;
+  private readonly engine = tf.engine();
 
   constructor(options: ResolvedServingOptions['outputs']) {
     this.strategy = resolveStrategy(options.strategy);
@@ -106,7 +107,7 @@ export class OutputCheck {
 
   private scan(name: string, t: tf.Tensor): readonly BadOutput[] {
     // The wasm heap's Memory object lives as long as the backend: looked up once per backend.
-    const backend = tf.backend();
+    const backend = this.engine.backend;
     if (backend !== this.heapOf) {
       this.heapOf = backend;
       this.heap = wasmHeapMemory();

@@ -45,6 +45,8 @@ export class ServingRecorder {
   private readonly samples: Record<keyof LeakTrends, TrendWindow>;
 
   private readonly leak: ResolvedServingOptions['leak'];
+  /** One per tfjs-core copy, for the process's life: its counters are read at the end of every call. */
+  private readonly engine = tf.engine();
   private readonly processEvery: number;
 
   constructor(
@@ -84,7 +86,7 @@ export class ServingRecorder {
 
   private sampleMemory(): LeakTrends | null {
     // The engine's own counters: what tf.memory() reports, without the object it builds per call.
-    const info = tf.engine().state;
+    const info = this.engine.state;
     this.last.numTensors = info.numTensors;
     this.last.numBytes = info.numBytes;
     if (info.numTensors > this.peak.numTensors) this.peak.numTensors = info.numTensors;
