@@ -49,6 +49,11 @@ interface Result extends Case {
   /** The per-call median of the monitor's own time (robust to GC pauses and preemption landing in it). */
   ownP50Micros: Interval;
   ownShare: Interval;
+  /**
+   * With the export: prom-client's observe of the calls' latencies, run at scrape time, off the
+   * request path (a scrape's time less that of a second scrape right after it, per call).
+   */
+  exportAtScrapeMicros: Interval | null;
   endToEndRatio: Interval;
   target: number;
   /** The target judged on the own-time share's interval: met, missed, or unresolved when it straddles. */
@@ -62,6 +67,7 @@ async function measure(c: Case, model: tf.LayersModel, inputs: tf.Tensor[]): Pro
   const own: number[] = [];
   const ownP50: number[] = [];
   const modelCall: number[] = [];
+  const atScrape: number[] = [];
   // Wall time, interleaved: process CPU time (getrusage) came out tens of percent off at batch 32
   // under load, in both directions, so it is not used.
   const wallMicros = (f: () => void) => {
@@ -78,12 +84,20 @@ async function measure(c: Case, model: tf.LayersModel, inputs: tf.Tensor[]): Pro
   for (let round = -2; round < ROUNDS; round++) {
     // A fresh monitor per round: its own-time and latency histograms are this round's alone.
     const s = monitorServing(model, { logger: silent, ...(c.checks === 'off' ? { outputs: { every: 1e9 } } : {}) });
-    if (c.prometheus) await instrumentServing(s, { registry: new Registry() });
+    const registry = new Registry();
+    if (c.prometheus) await instrumentServing(s, { registry });
     // Making a monitor leaves garbage (options, the dependency set, the lockfile's hash): collected
     // here, or it lands in whichever timed block comes first and splits the ratios in two modes.
     collectGarbage();
     // Alternate which goes first, so that neither always runs on a warmer cache.
     const [p, m] = round % 2 === 0 ? [timePlain(), timeServed(s)] : [timeServed(s), timePlain()].reverse() as [number, number];
+    if (c.prometheus) {
+      const t0 = performance.now();
+      await registry.metrics();
+      const t1 = performance.now();
+      await registry.metrics();
+      if (round >= 0) atScrape.push((((t1 - t0) - (performance.now() - t1)) * 1000) / calls);
+    }
     if (round < 0) continue; // warm-up rounds
     const run = s.run();
     plain.push(p);
@@ -104,6 +118,7 @@ async function measure(c: Case, model: tf.LayersModel, inputs: tf.Tensor[]): Pro
     ownMicros: interval('own', own),
     ownP50Micros: interval('own p50', ownP50),
     ownShare,
+    exportAtScrapeMicros: c.prometheus ? interval('export at scrape', atScrape) : null,
     endToEndRatio: interval('end to end', served.map((m, i) => m / plain[i]!)),
     target,
     verdict: verdict(ownShare, target),
@@ -132,8 +147,8 @@ async function main() {
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
   const ci = (x: Interval, f: (v: number) => string) => `${f(x.estimate)} [${f(x.low)}, ${f(x.high)}]`;
   const lines = [
-    '| model | batch | output checks | export | model call (µs) | monitor own time, mean (µs) | own, per-call median (µs) | own mean / call | end to end (served / plain) | target | verdict |',
-    '| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| model | batch | output checks | export | model call (µs) | monitor own time, mean (µs) | own, per-call median (µs) | own mean / call | export at scrape, per call (µs) | end to end (served / plain) | target | verdict |',
+    '| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...results.map((r) =>
       [
         r.model,
@@ -144,6 +159,7 @@ async function main() {
         ci(r.ownMicros, (v) => v.toFixed(2)),
         ci(r.ownP50Micros, (v) => v.toFixed(2)),
         ci(r.ownShare, pct),
+        r.exportAtScrapeMicros ? ci(r.exportAtScrapeMicros, (v) => v.toFixed(2)) : '-',
         ci(r.endToEndRatio, (v) => `${v >= 1 ? '+' : ''}${((v - 1) * 100).toFixed(1)}%`),
         `≤ ${pct(r.target)}`,
         r.verdict,

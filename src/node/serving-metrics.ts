@@ -4,6 +4,7 @@ import type { MetricsRegistry } from '../common/metrics-registry.js';
 import { MonitorSetupError } from '../index.js';
 import { DEFAULT_LATENCY_BUCKETS, SERVING_METRICS as M, VERSION_LABELS } from '../serving/metric-names.js';
 import type { ServedModel } from '../serving/served-model.js';
+import { PendingObservations } from './pending-observations.js';
 
 export interface ServingMetricsOptions {
   /** A prom-client Registry to register in; default prom-client's global `register`. */
@@ -20,6 +21,8 @@ type Totals = ReturnType<ServedModel['totals']>;
 const attached = new WeakMap<Registry, Set<ServedModel>>();
 /** Per registry and served model, the totals already added to the counters. */
 const reportedBy = new WeakMap<Registry, Map<ServedModel, Totals>>();
+/** Per registry and served model, latencies not yet in the histogram. */
+const pendingBy = new WeakMap<Registry, Map<ServedModel, PendingObservations>>();
 
 function labelsOf(served: ServedModel): Labels {
   const o = served.options;
@@ -68,9 +71,21 @@ export async function instrumentServing(served: ServedModel | readonly ServedMod
         }
       },
     });
+  const pending = pendingBy.get(registry) ?? new Map<ServedModel, PendingObservations>();
+  pendingBy.set(registry, pending);
   const duration =
     existing<Histogram<string>>(M.duration) ??
-    new client.Histogram({ name: M.duration, help: 'Latency of model calls that returned, in seconds.', labelNames, buckets: options.buckets ?? DEFAULT_LATENCY_BUCKETS, registers: [registry] });
+    new client.Histogram({
+      name: M.duration,
+      help: 'Latency of model calls that returned, in seconds.',
+      labelNames,
+      buckets: options.buckets ?? DEFAULT_LATENCY_BUCKETS,
+      registers: [registry],
+      // The request path only stores each latency (PendingObservations): observed here, at scrape.
+      collect() {
+        for (const p of pending.values()) p.drain();
+      },
+    });
   const counters = [
     counter(M.requests, 'Model calls, returned or thrown.', 'calls'),
     counter(M.errors, 'Model calls that threw.', 'thrown'),
@@ -104,9 +119,11 @@ export async function instrumentServing(served: ServedModel | readonly ServedMod
     const labels = labelsOf(s);
     for (const c of counters) c.labels(labels).inc(0);
     const d = duration.labels(labels);
+    const latencies = new PendingObservations((seconds) => d.observe(seconds));
+    pending.set(s, latencies);
     s.listen({
-      call(e) {
-        if (e.seconds !== null) d.observe(e.seconds);
+      call(seconds) {
+        if (seconds !== null) latencies.add(seconds);
       },
     });
   }

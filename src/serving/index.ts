@@ -1,7 +1,7 @@
 // The browser-safe serving monitor and dependency set (no Node built-in is reachable from here),
 // for the package root to re-export. Node's additions (process RSS, every loaded tfjs package, the
 // lockfile, run files, Prometheus) are in src/node/.
-export { monitorServing, type ServedModel, type ServingListener, type CallEvent, type ServingPlatform } from './served-model.js';
+export { monitorServing, type ServedModel, type ServingListener, type ServingPlatform } from './served-model.js';
 export type { ServingOptions } from './options.js';
 export type { GraphModelLike, ServableModel } from './model-kind.js';
 export type { ServingFinding, ServingFindingBase, NonFiniteOutputFinding, ServingLeakFinding, DependencyChangeFinding } from './findings.js';

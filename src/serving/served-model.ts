@@ -16,15 +16,13 @@ import type { ServingRun } from './run.js';
 type Inputs = tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
 type Outputs = tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
 
-/** One call as metrics see it: latency in seconds (null when the call threw) and its examples. */
-export interface CallEvent {
-  seconds: number | null;
-  examples: number;
-}
-
-/** Receives each call and each output check (the Prometheus export is one). */
+/**
+ * Receives each call and each output check (the Prometheus export is one). Both run on the
+ * request path, inside the monitor's own time: keep them to a few stores.
+ */
 export interface ServingListener {
-  call?(event: CallEvent): void;
+  /** A call ended: its latency in seconds (null when it threw) and its examples. */
+  call?(seconds: number | null, examples: number): void;
   outputCheck?(nonFinite: boolean): void;
 }
 
@@ -198,10 +196,7 @@ export class ServedModel<M extends ServableModel = ServableModel> {
       }
       const trends = this.recorder.end(m1, seconds, examples);
       if (trends) for (const [key, finding] of leakFindings(trends, this.options, call)) this.addFinding(key, finding, call);
-      if (this.listeners.length > 0) {
-        const event = { seconds, examples };
-        for (const l of this.listeners) l.call?.(event);
-      }
+      for (const l of this.listeners) l.call?.(seconds, examples);
       this.recorder.own.add((m0 - t0 + performance.now() - m1) / 1000);
     } catch (e) {
       if (this.monitorFailed) return;

@@ -55,6 +55,23 @@ describe('the Prometheus export (prom-client)', () => {
     expect(text).toMatch(/^tfjs_monitor_serving_tensor_bytes \d+$/m);
   });
 
+  it('the latency histogram holds every call that returned, with the exact sum, though observed after the calls', async () => {
+    const registry = new Registry();
+    const served = monitorServing(model, { model: 'mnist-mlp', modelVersion: 'v3', codeVersion: 'c7', dataVersion: 'mnist-100', logger: quiet() });
+    await instrumentServing(served, { registry });
+    const x = tf.slice(digits.xs, [0, 0], [1, 784]);
+    // More calls than wait before a drain between requests; then one drained by the scrape.
+    for (let i = 0; i < 1500; i++) (served.predict(x) as tf.Tensor).dispose();
+    await new Promise((resolve) => setImmediate(resolve));
+    (served.predict(x) as tf.Tensor).dispose();
+    x.dispose();
+    const text = await registry.metrics();
+    const latency = served.run().latency;
+    expect(text).toContain(`tfjs_monitor_serving_request_duration_seconds_count{${labels('v3')}} 1501`);
+    const sum = Number(new RegExp(`tfjs_monitor_serving_request_duration_seconds_sum\\{${labels('v3')}\\} (\\S+)`).exec(text)![1]);
+    expect(sum).toBeCloseTo(latency.sum, 12);
+  });
+
   it.skipIf(backend() !== 'cpu')('without prom-client installed, says which package to install', async () => {
     const script = "import('tfjs-monitor').then(async (m) => { const tf = await import('@tensorflow/tfjs'); const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] }); await m.instrumentServing(m.monitorServing(model)); }).catch((e) => { console.error(e.name + ': ' + e.message); process.exit(2); })";
     const result = await promisify(execFile)('node', ['--import', './test/helpers/hide-prom-client.mjs', '--input-type=module', '-e', script]).then(
