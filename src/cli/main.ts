@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { UsageError, type Io } from './io.js';
 import { speedCompare, speedRecord } from './speed.js';
-import { stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
+import { stageConsumers, stageRecord, staleness, stalenessRules, stalenessServe } from './staleness.js';
 import { parity } from './parity.js';
 import { report } from './report.js';
 import { quality } from './quality.js';
@@ -42,6 +42,15 @@ const COMMANDS: Command[] = [
     usage: 'stage record --store <path|postgres://…> --model M --version V --stage S [--at ISO] [--meta JSON] [--stages a,b,…] [--timeout 10s]',
     help: 'record that a pipeline stage completed (for shell steps of a pipeline)',
     run: stageRecord,
+  },
+  {
+    path: ['stage', 'consumers'],
+    usage: 'stage consumers --store <path|postgres://…> --snapshot X [--model M …] [--json] [--stages a,b,…] [--timeout 10s]',
+    help:
+      "which model versions consumed data snapshot X (recorded with the first stage's\n" +
+      '--meta \'{"snapshot":"X"}\'), how far each got and which is in production; exit 0 also\n' +
+      'when none did (an answer, not a finding)',
+    run: stageConsumers,
   },
   {
     path: ['staleness', 'serve'],

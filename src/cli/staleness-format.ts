@@ -1,6 +1,7 @@
 import { formatTable } from '../common/text-table.js';
 import { formatDuration } from '../staleness/duration.js';
 import { printable as p } from '../staleness/printable.js';
+import type { SnapshotConsumer } from '../staleness/snapshot-consumers.js';
 import type { StalenessReport } from '../staleness/staleness-report.js';
 
 const LABEL = { 'no-events': 'NO EVENTS', 'unreadable-event': 'UNREADABLE' } as const;
@@ -45,4 +46,32 @@ export function formatReport(r: StalenessReport): string {
   lines.push('', r.stalled.length ? r.stalled.map((s) => `STALLED ${p(s.message)}`).join('\n') : 'no stage stalled');
   if (problems.length) lines.push(...problems);
   return lines.join('\n');
+}
+
+export interface ConsumersQuestion {
+  snapshot: string;
+  /** The models asked about; empty for every model in the store. */
+  models: readonly string[];
+  where: string;
+  /** The pipeline's first stage, which records the snapshot. */
+  firstStage: string;
+}
+
+/** The answer of `stage consumers` as text: a table, or one line saying that no version consumed the snapshot. */
+export function formatConsumers(found: readonly SnapshotConsumer[], q: ConsumersQuestion): string {
+  const of = (n: number) =>
+    q.models.length === 0
+      ? `model version${n === 1 ? '' : 's'}`
+      : `version${n === 1 ? '' : 's'} of model${q.models.length === 1 ? '' : 's'} ${q.models.map(p).join(', ')}`;
+  const snapshot = `snapshot ${p(q.snapshot)} (in ${p(q.where)})`;
+  if (found.length === 0) return `no ${of(1)} consumed ${snapshot}`;
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  return [
+    `${found.length} ${of(found.length)} consumed ${snapshot}:`,
+    '',
+    formatTable([
+      ['model', 'version', `${q.firstStage} at`, 'last stage', 'last stage at', 'deployed', 'in production'],
+      ...found.map((c) => [p(c.model), p(c.version), c.at, c.lastStage, c.lastStageAt, yes(c.deployed), yes(c.inProduction)]),
+    ]),
+  ].join('\n');
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsRegistry } from '../common/metrics-registry.js';
-import { MonitorSetupError } from '../index.js';
 import { DEFAULT_LATENCY_BUCKETS, SERVING_METRICS as M, VERSION_LABELS } from '../serving/metric-names.js';
 import type { ServedModel } from '../serving/served-model.js';
+import { loadPromClient } from '../storage/prom-client.js';
 import { PendingObservations } from './pending-observations.js';
 
 export interface ServingMetricsOptions {
@@ -29,14 +29,6 @@ function labelsOf(served: ServedModel): Labels {
   return { model: o.model, model_version: o.modelVersion, code_version: o.codeVersion, data_version: o.dataVersion };
 }
 
-async function promClient(): Promise<typeof import('prom-client')> {
-  try {
-    return await import('prom-client');
-  } catch (e) {
-    throw new MonitorSetupError(`the Prometheus export needs the \`prom-client\` package: npm install prom-client@15 (${(e as Error).message})`);
-  }
-}
-
 /**
  * Exports served models' calls as Prometheus metrics (SERVING_METRICS), labelled with model,
  * model_version, code_version and data_version: a latency histogram in seconds, counters of
@@ -45,7 +37,7 @@ async function promClient(): Promise<typeof import('prom-client')> {
  * at /metrics; add prom-client's collectDefaultMetrics() for process RSS and heap.
  */
 export async function instrumentServing(served: ServedModel | readonly ServedModel[], options: ServingMetricsOptions = {}): Promise<MetricsRegistry> {
-  const client = await promClient();
+  const client = await loadPromClient('the serving Prometheus export');
   const registry = (options.registry as Registry | undefined) ?? client.register;
   const models = attached.get(registry) ?? new Set<ServedModel>();
   attached.set(registry, models);

@@ -12,8 +12,9 @@ export interface SnapshotConsumer {
   version: string;
   /** When the version recorded the snapshot (its first stage), ISO 8601. */
   at: string;
-  /** The last pipeline stage it completed. */
+  /** The last pipeline stage it completed, and when, ISO 8601. */
   lastStage: string;
+  lastStageAt: string;
   deployed: boolean;
   /** It is the version in production now: the latest `deploy` of its model. */
   inProduction: boolean;
@@ -43,6 +44,7 @@ export async function snapshotConsumers(store: StageStore, pipeline: Pipeline, i
         version: e.version,
         at: new Date(e.at).toISOString(),
         lastStage: last.stage,
+        lastStageAt: new Date(last.at).toISOString(),
         deployed: deploys.some((d) => d.version === e.version),
         inProduction: production === e.version,
       });

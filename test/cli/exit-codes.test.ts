@@ -43,8 +43,8 @@ const run = (f: Folder, speed = speedSummary()) => f.json('run.json', { ...monit
 const baseline = (f: Folder, speed = speedSummary()) => recordBaseline(f.at('baseline.json'), speed);
 const both = (f: Folder) => (run(f), baseline(f));
 const stages = async (f: Folder) => {
-  for (const [version, stage, at] of [['v1', 'data_snapshot', '2026-11-10T00:00:00Z'], ['v1', 'deploy', '2026-11-11T00:00:00Z']]) {
-    const r = await runCli(['stage', 'record', '--store', f.at('stages.db'), '--model', 'ranker', '--version', version!, '--stage', stage!, '--at', at!]);
+  for (const [version, stage, at, meta] of [['v1', 'data_snapshot', '2026-11-10T00:00:00Z', '{"snapshot":"s-1110"}'], ['v1', 'deploy', '2026-11-11T00:00:00Z']]) {
+    const r = await runCli(['stage', 'record', '--store', f.at('stages.db'), '--model', 'ranker', '--version', version!, '--stage', stage!, '--at', at!, ...(meta ? ['--meta', meta] : [])]);
     if (r.code !== 0) throw new Error(r.stderr);
   }
 };
@@ -109,6 +109,15 @@ const ROWS: Row[] = [
   { why: 'no --model', args: ['stage', 'record', '--store', 'stages.db', '--version', 'v1', '--stage', 'deploy'], code: 2, stderr: /missing --model/ },
   { why: "another application's SQLite file", args: ['stage', 'record', '--store', 'other.db', '--model', 'm', '--version', 'v1', '--stage', 'deploy'], setup: (f) => foreignSqlite(f.at('other.db')), code: 2, stderr: /other\.db is not a tfjs-monitor SQLite store \(it has no stage_events table\); it was left untouched/ },
   { why: 'an in-memory store', args: ['stage', 'record', '--store', ':memory:', '--model', 'm', '--version', 'v1', '--stage', 'deploy'], code: 2, stderr: /--store :memory: is an in-memory database/ },
+  // stage consumers
+  { why: 'a snapshot a version consumed', args: ['stage', 'consumers', '--store', 'stages.db', '--snapshot', 's-1110'], setup: stages, code: 0, stderr: NONE },
+  { why: 'a snapshot no version consumed (an answer, not a finding)', args: ['stage', 'consumers', '--store', 'stages.db', '--snapshot', 's-0101'], setup: stages, code: 0, stderr: NONE },
+  { why: 'a model with no events (a typo): warned', args: ['stage', 'consumers', '--store', 'stages.db', '--snapshot', 's-1110', '--model', 'rankr'], setup: stages, code: 0, stderr: /warning: .*no stage events are recorded for model "rankr".*\(models in the store: ranker\)/ },
+  { why: 'no store', args: ['stage', 'consumers', '--store', 'nope.db', '--snapshot', 's-1110'], code: 2, stderr: /store .*nope\.db does not exist/ },
+  { why: 'a store that is not SQLite', args: ['stage', 'consumers', '--store', 'stages.db', '--snapshot', 's-1110'], setup: (f) => f.text('stages.db', 'hello'), code: 2, stderr: /not a tfjs-monitor SQLite store.*left untouched/ },
+  { why: 'no --snapshot', args: ['stage', 'consumers', '--store', 'stages.db'], setup: stages, code: 2, stderr: /missing --snapshot/ },
+  { why: 'an in-memory store', args: ['stage', 'consumers', '--store', ':memory:', '--snapshot', 's-1110'], code: 2, stderr: /--store :memory: is an in-memory database/ },
+  { why: 'an unreadable --timeout', args: ['stage', 'consumers', '--store', 'stages.db', '--snapshot', 's-1110', '--timeout', 'long'], setup: stages, code: 2, stderr: /--timeout: cannot read "long" as a duration/ },
   // staleness
   { why: 'within its SLO', args: ['staleness', '--store', 'stages.db', '--model', 'ranker', '--slo', 'deploy=8d', '--now', '2026-11-12T00:00:00Z'], setup: stages, code: 0, stderr: NONE },
   { why: 'a stalled stage', args: ['staleness', '--store', 'stages.db', '--model', 'ranker', '--slo', 'data_snapshot=1d', '--now', '2026-11-20T00:00:00Z'], setup: stages, code: 1, stderr: NONE },
@@ -152,7 +161,7 @@ const ROWS: Row[] = [
 
 /** The command a row runs: its words before the first file or flag. */
 const commandOf = (args: string[]) => args.slice(0, 2).filter((a) => /^[a-z]+$/.test(a)).join(' ');
-const COMMANDS = ['speed compare', 'speed record', 'report', 'parity', 'stage record', 'staleness', 'staleness rules', 'serving compare', 'serving rules', 'deps diff'];
+const COMMANDS = ['speed compare', 'speed record', 'report', 'parity', 'stage record', 'stage consumers', 'staleness', 'staleness rules', 'serving compare', 'serving rules', 'deps diff'];
 
 describe('CLI exit codes, as the README table says', () => {
   it('the README has the table: 0 ok, 1 finding, 2 bad input, 3 nothing to compare with, 4 a bug', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from './run-cli.js';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
-const COMMANDS = ['speed compare', 'speed record', 'stage record', 'staleness', 'staleness serve', 'staleness rules', 'report', 'parity', 'quality', 'quality merge', 'serving compare', 'serving rules', 'deps diff'];
+const COMMANDS = ['speed compare', 'speed record', 'stage record', 'stage consumers', 'staleness', 'staleness serve', 'staleness rules', 'report', 'parity', 'quality', 'quality merge', 'serving compare', 'serving rules', 'deps diff'];
 
 describe('--help and --version, as every CLI has them', () => {
   it.each(COMMANDS)('tfjs-monitor %s --help prints its usage and exits 0, with nothing else done', async (command) => {

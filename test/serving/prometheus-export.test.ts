@@ -79,6 +79,7 @@ describe('the Prometheus export (prom-client)', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/MonitorSetupError: the Prometheus export needs the `prom-client` package: npm install prom-client@15/);
+    // The same missing-peer error as every other export (staleness, quality), naming this one.
+    expect(result.stderr).toMatch(/StoreError: the serving Prometheus export needs the `prom-client` package: npm install prom-client@15/);
   });
 });

@@ -8,7 +8,7 @@ const H = 3_600_000;
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 
 describe('which model versions consumed a data snapshot', () => {
-  it('lists them with how far each got and which one serves now, across models or for one', async () => {
+  it('lists them with how far each got (and when) which one serves now, across models or for one', async () => {
     const t = await StalenessTracker.open(join(tempDir(), 'stages.db'));
     const ranker = uniqueModel('ranker');
     const digits = uniqueModel('digits');
@@ -27,12 +27,12 @@ describe('which model versions consumed a data snapshot', () => {
 
     const all = (await t.consumersOf({ snapshot: 's-0501' })).filter((c) => c.model === ranker || c.model === digits);
     expect(all).toEqual([
-      { model: ranker, version: 'v1', at: '2026-11-01T00:00:00.000Z', lastStage: 'deploy', deployed: true, inProduction: false },
-      { model: digits, version: 'v7', at: '2026-11-01T05:00:00.000Z', lastStage: 'train_start', deployed: false, inProduction: false },
-      { model: ranker, version: 'v2', at: '2026-11-01T10:00:00.000Z', lastStage: 'deploy', deployed: true, inProduction: true },
+      { model: ranker, version: 'v1', at: '2026-11-01T00:00:00.000Z', lastStage: 'deploy', lastStageAt: '2026-11-01T06:00:00.000Z', deployed: true, inProduction: false },
+      { model: digits, version: 'v7', at: '2026-11-01T05:00:00.000Z', lastStage: 'train_start', lastStageAt: '2026-11-01T06:00:00.000Z', deployed: false, inProduction: false },
+      { model: ranker, version: 'v2', at: '2026-11-01T10:00:00.000Z', lastStage: 'deploy', lastStageAt: '2026-11-01T16:00:00.000Z', deployed: true, inProduction: true },
     ]);
     expect(await t.consumersOf({ snapshot: 's-0601', model: ranker })).toEqual([
-      { model: ranker, version: 'v3', at: '2026-11-02T06:00:00.000Z', lastStage: 'features', deployed: false, inProduction: false },
+      { model: ranker, version: 'v3', at: '2026-11-02T06:00:00.000Z', lastStage: 'features', lastStageAt: '2026-11-02T07:00:00.000Z', deployed: false, inProduction: false },
     ]);
     expect(await t.consumersOf({ snapshot: 's-0501', model: digits })).toHaveLength(1);
     expect(await t.consumersOf({ snapshot: 'never-recorded' })).toEqual([]);

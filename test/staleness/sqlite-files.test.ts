@@ -101,7 +101,7 @@ describe.skipIf(!as)('a store this user may only read', () => {
     return { dir, path };
   }
 
-  it('is read by staleness and serve, creating nothing next to it', async () => {
+  it('is read by staleness, serve and stage consumers, creating nothing next to it', async () => {
     const { dir, path } = await readOnlyStore();
     const r = await cli(['staleness', '--store', path, '--model', 'ranker', '--now', '2026-11-21T00:00:00Z'], { as: as! });
     expect(r.code, r.stderr).toBe(0);
@@ -111,6 +111,9 @@ describe.skipIf(!as)('a store this user may only read', () => {
     s.stop();
     expect(await s.exited).toBe(0);
     expect(body).toMatch(/tfjs_monitor_model_in_production_timestamp_seconds\{model="ranker",version="v1"\} 1795132800/);
+    const consumers = await cli(['stage', 'consumers', '--store', path, '--snapshot', 's-0501'], { as: as! });
+    expect(consumers.code, consumers.stderr).toBe(0);
+    expect(consumers.stdout).toMatch(/^no model version consumed snapshot s-0501/);
     expect(readdirSync(dir)).toEqual(['stages.db']);
   });
 
@@ -146,6 +149,7 @@ describe('a damaged store', () => {
     for (const args of [
       ['staleness', '--store', path, '--model', 'ranker'],
       ['stage', 'record', '--store', path, '--model', 'ranker', '--version', 'v9', '--stage', 'deploy'],
+      ['stage', 'consumers', '--store', path, '--snapshot', 's-0501'],
     ]) {
       const r = await cli(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
