@@ -14,13 +14,27 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { instrumentServing, monitorServing, quantileOf, type NodeServedModel } from '../src/node/index.js';
+import { instrumentServing, monitorServing, quantileOf, type HistogramJson, type NodeServedModel } from '../src/node/index.js';
 import { loadMnist } from '../examples/lib/mnist.js';
 import { buildMlp } from '../examples/lib/models.js';
 import { collectGarbage, machine } from './lib.js';
 import { bootstrapInterval, seedFrom, verdict, type Interval, type Verdict } from './stats.js';
 
 const ROUNDS = Number(process.env['BENCH_REPS'] ?? 30);
+/**
+ * Calls before the measured rounds. V8 needs thousands of calls to optimize the monitor's code
+ * fully: over the first 3,000 calls its own time per call was 3–6× the steady state's (measured,
+ * p50 1.7–2.3 µs against 0.3–0.7 µs later, batch 32 on wasm). A server reaches the steady state
+ * within seconds; a benchmark of a few hundred calls would measure the warm-up.
+ */
+const WARMUP_CALLS = 10_000;
+
+/** The values a cumulative histogram gained from `a` to `b` (min and max: b's, as bounds for quantiles). */
+function since(a: HistogramJson, b: HistogramJson): HistogramJson {
+  const was = new Map(a.buckets);
+  const buckets = b.buckets.map(([i, n]) => [i, n - (was.get(i) ?? 0)] as [number, number]).filter(([, n]) => n > 0);
+  return { ...b, count: b.count - a.count, sum: b.sum - a.sum, buckets };
+}
 const silent = pino({ level: 'silent' });
 
 function wide(hidden: [number, number]): tf.LayersModel {
@@ -81,13 +95,17 @@ async function measure(c: Case, model: tf.LayersModel, inputs: tf.Tensor[]): Pro
   const timeServed = (s: NodeServedModel) => wallMicros(() => {
     for (let i = 0; i < calls; i++) (s.predict(inputs[i % inputs.length]!) as tf.Tensor).dispose();
   });
-  for (let round = -2; round < ROUNDS; round++) {
-    // A fresh monitor per round: its own-time and latency histograms are this round's alone.
-    const s = monitorServing(model, { logger: silent, ...(c.checks === 'off' ? { outputs: { every: 1e9 } } : {}) });
-    const registry = new Registry();
-    if (c.prometheus) await instrumentServing(s, { registry });
-    // Making a monitor leaves garbage (options, the dependency set, the lockfile's hash): collected
-    // here, or it lands in whichever timed block comes first and splits the ratios in two modes.
+  // One monitor for every round, as a server keeps one: its first calls (the first output check,
+  // the first leak samples) are start-up, paid in the warm-up rounds, not per round. Each round's
+  // figures are the differences of its histograms' buckets, counts and sums.
+  const s = monitorServing(model, { logger: silent, ...(c.checks === 'off' ? { outputs: { every: 1e9 } } : {}) });
+  const registry = new Registry();
+  if (c.prometheus) await instrumentServing(s, { registry });
+  let before = s.run();
+  const warmupRounds = Math.ceil(WARMUP_CALLS / calls);
+  for (let round = -warmupRounds; round < ROUNDS; round++) {
+    // Garbage from the previous round (and the run() snapshots) is collected here, or it lands in
+    // whichever timed block comes first and splits the ratios in two modes.
     collectGarbage();
     // Alternate which goes first, so that neither always runs on a warmer cache.
     const [p, m] = round % 2 === 0 ? [timePlain(), timeServed(s)] : [timeServed(s), timePlain()].reverse() as [number, number];
@@ -98,13 +116,16 @@ async function measure(c: Case, model: tf.LayersModel, inputs: tf.Tensor[]): Pro
       await registry.metrics();
       if (round >= 0) atScrape.push((((t1 - t0) - (performance.now() - t1)) * 1000) / calls);
     }
+    const after = s.run();
+    const ownThisRound = since(before.monitor.own, after.monitor.own);
+    const latencyThisRound = since(before.latency, after.latency);
+    before = after;
     if (round < 0) continue; // warm-up rounds
-    const run = s.run();
     plain.push(p);
     served.push(m);
-    own.push(run.monitor.meanMicros!);
-    ownP50.push(quantileOf(run.monitor.own, 0.5)! * 1e6);
-    modelCall.push(run.latencySeconds.mean! * 1e6);
+    own.push((ownThisRound.sum / ownThisRound.count) * 1e6);
+    ownP50.push(quantileOf(ownThisRound, 0.5)! * 1e6);
+    modelCall.push((latencyThisRound.sum / latencyThisRound.count) * 1e6);
   }
   const label = `serving ${c.model} batch ${c.batch} ${c.checks}${c.prometheus ? ' prometheus' : ''}`;
   const interval = (what: string, values: number[]) => bootstrapInterval(values, { seed: seedFrom(`${label} ${what}`) });
@@ -131,7 +152,9 @@ async function main() {
   const models: Record<string, tf.LayersModel> = { 'mnist-mlp 784-32-16-10 (the example’s)': buildMlp(), 'mlp 784-128-64-10 (npm run bench’s)': wide([128, 64]) };
   const digits = loadMnist(320).xs;
   const results: Result[] = [];
-  for (const batch of [1, 32]) {
+  // BENCH_BATCHES=32 measures only batch 32, etc.
+  const batches = (process.env['BENCH_BATCHES'] ?? '1,32').split(',').map(Number);
+  for (const batch of batches) {
     const inputs = Array.from({ length: 10 }, (_, i) => tf.slice(digits, [i * batch, 0], [batch, 784]));
     for (const [name, model] of Object.entries(models)) {
       for (const [prometheus, checks] of [[false, 'budget'], [false, 'off'], [true, 'budget']] as const) {

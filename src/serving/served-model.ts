@@ -196,7 +196,7 @@ export class ServedModel<M extends ServableModel = ServableModel> {
       }
       const trends = this.recorder.end(m1, seconds, examples);
       if (trends) for (const [key, finding] of leakFindings(trends, this.options, call)) this.addFinding(key, finding, call);
-      for (const l of this.listeners) l.call?.(seconds, examples);
+      if (this.listeners.length > 0) for (const l of this.listeners) l.call?.(seconds, examples);
       this.recorder.own.add((m0 - t0 + performance.now() - m1) / 1000);
     } catch (e) {
       if (this.monitorFailed) return;
