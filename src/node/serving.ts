@@ -1,4 +1,5 @@
-import { ServedModel, type ServingPlatform } from '../serving/served-model.js';
+import { ServedModel } from '../serving/served-model.js';
+import type { ServingPlatform } from '../serving/served-call.js';
 import type { ServableModel } from '../serving/model-kind.js';
 import type { ServingOptions } from '../serving/options.js';
 import { collectDependencies } from './dependencies.js';
