@@ -161,9 +161,49 @@ describe('TensorBoard event files', () => {
     const files = eventFiles(logdir);
     expect(files).toHaveLength(2);
     expect(sink.files).toEqual(files.map((f) => join(logdir, f.name)));
-    // Every 2 steps, and the rest at the end.
-    expect(byTag(files[1]!.events).get('hidden1/maxAbs')!.map((m) => m.step)).toEqual([1, 2]);
+    // Every 2 steps, and the rest at the end; after the fit's 2 steps (0 and 1), the loop's are 2 to 4.
+    expect(byTag(files[1]!.events).get('hidden1/maxAbs')!.map((m) => m.step)).toEqual([3, 4]);
     expect(byTag(files[1]!.events).has('hidden1/kernel')).toBe(false);
+    disposeModel(model);
+  });
+
+  it("continue the steps and epochs of a reused monitor's earlier fits, so that the curves go on instead of overlapping", async () => {
+    const model = mlp();
+    const logdir = tempDir();
+    const monitor = new TrainingMonitor({ tensorBoard: { logdir, updateFreq: 'batch', histogramEvery: 3 }, nonFinite: { action: 'warn' }, logger: memoryLogger().logger });
+    const fit = (args: tf.ModelFitArgs) => expectNoLeak(() => model.fit(data.xs, data.ys, { batchSize: 20, verbose: 0, ...args }));
+    await fit({ epochs: 2, callbacks: [monitor] }); // steps 0-9, epochs 1-2
+    await fit({ epochs: 2, callbacks: [monitor] }); // tfjs counts epochs from 0 again
+    // A fit that continues the epochs itself (initialEpoch) is not shifted twice; a NaN at its third step.
+    await fit({ initialEpoch: 4, epochs: 5, callbacks: [injectNaN(model, 'logits/bias', 2), monitor] });
+
+    const files = eventFiles(logdir);
+    expect(files).toHaveLength(3);
+    const tags = files.map((f) => byTag(f.events));
+    const steps = (tag: string) => tags.map((t) => (t.get(tag) ?? []).map((x) => x.step));
+    // (Past the NaN, a NaN loss is left out on cpu; wasm's stays finite.)
+    expect(steps('loss').slice(0, 2)).toEqual([
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    ]);
+    expect(steps('loss')[2]!.slice(0, 2)).toEqual([20, 21]);
+    expect(steps('memory/numTensors')).toEqual([
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+      [20, 21, 22, 23, 24],
+    ]);
+    expect(steps('epoch_loss').slice(0, 2)).toEqual([[1, 2], [3, 4]]);
+    expect(steps('epoch_acc')).toEqual([[1, 2], [3, 4], [5]]);
+    expect(steps('run')).toEqual([[9], [19], [24]]);
+    // The finding is drawn at the global step; its text names the step as the run's report does.
+    expect(steps('findings')).toEqual([[], [], [22]]);
+    expect(tags[2]!.get('findings')![0]!.value.tensor!.string_val![0]).toMatch(/at epoch 4, batch 2 \(step 2\)/);
+    expect(monitor.report().findings[0]).toMatchObject({ step: 2 });
+    // Across the files, oldest first, every tag's steps only go up: TensorBoard draws one line.
+    for (const tag of new Set(tags.flatMap((t) => [...t.keys()]))) {
+      const all = steps(tag).flat();
+      expect(all.every((s, i) => i === 0 || s > all[i - 1]!), `${tag}: ${all.join(', ')}`).toBe(true);
+    }
     disposeModel(model);
   });
 

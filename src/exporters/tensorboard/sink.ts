@@ -45,7 +45,9 @@ function histo(tag: string, h: ValueHistogram): SummaryValue {
  * `speed/msPerBatch`, `speed/examplesPerSecond`, `memory/numTensors`, the epoch logs as
  * `epoch_loss`, `epoch_val_loss`… at step epoch + 1 (as `tf.node.tensorBoard`), weight
  * histograms (`hidden1/kernel`), and the findings and the final report as text (`findings`, `run`).
- * Step figures are at the monitor's global step, from 0, as findings name them.
+ * Step figures are at the monitor's global step, from 0, as findings name them. A later run of
+ * the same sink (a reused monitor's next fit) goes on from the earlier runs' last step and epoch,
+ * so that its curves continue theirs in TensorBoard instead of being drawn over them.
  */
 export class TensorBoardSink implements MonitorSink {
   readonly histogramEvery: number;
@@ -54,6 +56,12 @@ export class TensorBoardSink implements MonitorSink {
   readonly files: string[] = [];
   private file: EventFile | null = null;
   private readonly window = new StepWindow();
+  /** Steps and epochs of the earlier runs, added to this run's; null between runs (set at a run's first record). */
+  private stepBase: number | null = null;
+  private epochBase: number | null = null;
+  /** The step after the last one of the runs that ended, and the last epoch step written. */
+  private nextStep = 0;
+  private lastEpoch = 0;
 
   constructor(private readonly options: Resolved) {
     this.logdir = options.logdir;
@@ -62,10 +70,11 @@ export class TensorBoardSink implements MonitorSink {
   }
 
   async step(r: StepRecord): Promise<void> {
-    this.window.add(r);
+    const step = this.global(r.at.step);
+    this.window.add(step, r);
     const events: EventInput[] = [];
     const histograms = (r.histograms ?? []).flatMap((h) => (h.histogram ? [histo(h.weight, h.histogram)] : []));
-    if (histograms.length > 0) events.push({ wallTime: now(), step: r.at.step, values: histograms });
+    if (histograms.length > 0) events.push({ wallTime: now(), step, values: histograms });
     const every = this.options.updateFreq === 'batch' ? 1 : this.options.updateFreq;
     if (every !== 'epoch' && this.window.steps >= every) events.push(this.takeWindow());
     await this.write(events);
@@ -78,21 +87,29 @@ export class TensorBoardSink implements MonitorSink {
     }
     if (r.speed.batches > 0) values.push({ tag: 'epoch_msPerBatch', simple_value: r.speed.ms / r.speed.batches });
     if (r.speed.examplesPerSecond !== null) values.push({ tag: 'epoch_examplesPerSecond', simple_value: r.speed.examplesPerSecond });
-    const events: EventInput[] = [{ wallTime: now(), step: r.epoch + 1, values }];
+    // tfjs counts a fit's epochs from 0, or from its initialEpoch: one that would not go past the
+    // earlier runs' last epoch is shifted after it, once per run; one that does is kept as it is.
+    this.epochBase ??= r.epoch + 1 > this.lastEpoch ? 0 : this.lastEpoch - r.epoch;
+    const epoch = this.epochBase + r.epoch + 1;
+    this.lastEpoch = Math.max(this.lastEpoch, epoch);
+    const events: EventInput[] = [{ wallTime: now(), step: epoch, values }];
     if (this.options.updateFreq === 'epoch' && this.window.steps > 0) events.push(this.takeWindow());
     await this.write(events);
   }
 
   async finding(f: Finding): Promise<void> {
     const text = `**${f.kind}** [${f.action}] at ${describePosition(f)}: ${escapeMarkdown(f.message)}`;
-    await this.write([{ wallTime: now(), step: f.step, values: [{ tag: 'findings', text }] }]);
+    await this.write([{ wallTime: now(), step: this.global(f.step), values: [{ tag: 'findings', text }] }]);
   }
 
   /** The steps not yet written, the report as text; then the file is closed (a next run gets a new one). */
   async end(report: MonitorReport): Promise<void> {
     const events: EventInput[] = [];
-    const last = this.window.lastStep ?? Math.max(0, report.steps - 1);
+    const last = this.window.lastStep ?? this.global(Math.max(0, report.steps - 1));
     if (this.window.steps > 0) events.push(this.takeWindow());
+    // The next run starts after this one's steps (at least one past the last written here).
+    this.nextStep = Math.max(this.nextStep, this.global(report.steps), last + 1);
+    this.stepBase = this.epochBase = null;
     events.push({ wallTime: now(), step: last, values: [{ tag: 'run', text: '```\n' + formatReport(report) + '\n```' }] });
     try {
       await this.write(events);
@@ -100,6 +117,12 @@ export class TensorBoardSink implements MonitorSink {
       this.file?.close();
       this.file = null;
     }
+  }
+
+  /** A step of this run as the sink's global step: after the earlier runs' steps. */
+  private global(step: number): number {
+    this.stepBase ??= this.nextStep;
+    return this.stepBase + step;
   }
 
   private takeWindow(): EventInput {

@@ -26,8 +26,9 @@ export class StepWindow {
     return this.batches;
   }
 
-  add(r: StepRecord): void {
-    this.lastStep = r.at.step;
+  /** Adds a step's record, written at `step` (the sink's global step). */
+  add(step: number, r: StepRecord): void {
+    this.lastStep = step;
     this.batches++;
     if (r.loss !== null) this.loss = r.loss;
     if (r.ms !== null) {
