@@ -3,8 +3,6 @@ import { parseDuration } from '../staleness/duration.js';
 import { Pipeline } from '../staleness/pipeline.js';
 import { printable } from '../staleness/printable.js';
 import { alertingRules } from '../staleness/prometheus.js';
-import { screenEvents } from '../staleness/event-problems.js';
-import type { SnapshotConsumer } from '../staleness/snapshot-consumers.js';
 import { parseStageRecord, StalenessTracker } from '../staleness/tracker.js';
 import { UsageError, type Io } from './io.js';
 import { required, sloOf, stagesOf, storeFlags, storeOf, timeOf, timeoutOf } from './staleness-flags.js';
@@ -95,34 +93,20 @@ export async function stageConsumers(args: string[], io: Io): Promise<number> {
   const stages = stagesOf(values.stages);
   const tracker = await StalenessTracker.open(store, { create: false, timeoutMs: timeoutOf(values.timeout), ...(stages ? { stages } : {}) });
   try {
-    const found: SnapshotConsumer[] = [];
-    for (const model of models.length ? models : [undefined]) found.push(...(await tracker.consumersOf({ snapshot, ...(model ? { model } : {}) })));
-    found.sort((a, b) => a.at.localeCompare(b.at) || a.model.localeCompare(b.model)); // as consumersOf orders one model's
-    for (const warning of await doubts(tracker, models)) io.err(`warning: ${warning}`);
+    const reports = [];
+    for (const model of models.length ? models : [undefined]) reports.push(await tracker.consumersReport({ snapshot, ...(model ? { model } : {}) }));
+    const found = reports.flatMap((r) => r.consumers);
+    found.sort((a, b) => a.at.localeCompare(b.at) || a.model.localeCompare(b.model)); // as consumersReport orders one model's
+    // What could make the answer wrong: a typo'd --model, a stored event left out of the answer.
+    for (const p of reports.flatMap((r) => r.problems)) {
+      io.err(`warning: ${printable(p.message)}${p.kind === 'unreadable-event' ? ' (the answer leaves it out)' : ''}`);
+    }
     const where = tracker.store.where;
     io.out(values.json ? JSON.stringify(found, null, 2) : formatConsumers(found, { snapshot, models, where, firstStage: tracker.pipeline.stages[0]! }));
     return 0;
   } finally {
     await tracker.close();
   }
-}
-
-/**
- * What could make the answer wrong: a model asked about that has no events of this pipeline (a
- * typo'd name, the wrong store or stages), and stored events that cannot be read, which the answer
- * leaves out. Asked about every model, only the latter: a store may hold models of other pipelines.
- */
-async function doubts(tracker: StalenessTracker, models: string[]): Promise<string[]> {
-  const all = await tracker.store.models();
-  const out: string[] = [];
-  for (const model of models.length ? models : all) {
-    const { problems } = screenEvents(model, await tracker.store.events(model), tracker.pipeline, tracker.store.where, all);
-    for (const x of problems) {
-      if (x.kind === 'unreadable-event') out.push(`${printable(x.message)} (the answer leaves it out)`);
-      else if (models.length) out.push(printable(x.message));
-    }
-  }
-  return out;
 }
 
 /** `tfjs-monitor staleness rules --model M --slo …`: Prometheus alerting rules on stdout. */

@@ -6,7 +6,7 @@ import { DEFAULT_STAGES, Pipeline } from './pipeline.js';
 import { unprintable } from './printable.js';
 import { computeStaleness, type StalenessReport } from './staleness-report.js';
 import { screenEvents } from './event-problems.js';
-import { snapshotConsumers, type SnapshotConsumer, type SnapshotQuery } from './snapshot-consumers.js';
+import { snapshotConsumers, type SnapshotConsumer, type SnapshotConsumersReport, type SnapshotQuery } from './snapshot-consumers.js';
 import type { RecordOutcome, StageEvent, StageStore } from './store.js';
 import { parseTime } from './time.js';
 
@@ -117,10 +117,20 @@ export class StalenessTracker {
   /**
    * Which model versions consumed data snapshot `snapshot` (recorded as the first stage's
    * `meta: { snapshot }`), how far each got, and which is in production: e.g. the versions to
-   * retrain when a snapshot turns out bad. `model` limits it to one model.
+   * retrain when a snapshot turns out bad. `model` limits it to one model. `problems` says what
+   * the answer may miss, as in `staleness()`: stored events it could not read (left out), and a
+   * model asked about that has no events of this pipeline.
+   */
+  async consumersReport(query: SnapshotQuery): Promise<SnapshotConsumersReport> {
+    return snapshotConsumers(this.store, this.pipeline, query);
+  }
+
+  /**
+   * The versions of `consumersReport`, without its problems: stored events that cannot be read
+   * are left out silently here; use `consumersReport` to be told.
    */
   async consumersOf(query: SnapshotQuery): Promise<SnapshotConsumer[]> {
-    return snapshotConsumers(this.store, this.pipeline, query);
+    return (await this.consumersReport(query)).consumers;
   }
 
   close(): Promise<void> {

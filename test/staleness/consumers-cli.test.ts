@@ -94,6 +94,16 @@ describe('tfjs-monitor stage consumers', () => {
     expect(r.stderr).toMatch(/^warning: ranker: skipped the stored event v4 data_snapshot: its meta is not JSON.*; fix or delete it in .*stages\.db \(the answer leaves it out\)$/);
     // Another model's rows are not this question's business when one model is asked about.
     expect((await consumers(store, '--snapshot', 's-0501', '--model', 'digits')).stderr).toBe('');
+
+    // A time no Date can hold, on the last stage of a version that consumed the snapshot: that version
+    // is still listed, as far as its readable events go.
+    const db2 = new Database(store);
+    db2.prepare('INSERT INTO stage_events VALUES (?, ?, ?, ?, ?, ?)').run('digits', 'v7', 'deploy', 9e15, null, 0);
+    db2.close();
+    const t = await consumers(store, '--snapshot', 's-0501', '--model', 'digits', '--json');
+    expect(t.code, t.stderr).toBe(0);
+    expect(JSON.parse(t.stdout)).toEqual([expect.objectContaining({ model: 'digits', version: 'v7', lastStage: 'train_start', deployed: false })]);
+    expect(t.stderr).toMatch(/^warning: digits: skipped the stored event v7 deploy: its time 9000000000000000 is not a whole number of milliseconds .*\(the answer leaves it out\)$/);
   });
 
   it('finds the snapshot on the first stage of the pipeline given by --stages', async () => {
