@@ -9,7 +9,7 @@ export { tensorBoardSink, TensorBoardSink, type TensorBoardOptions } from '../ex
 export { pushgatewaySink, PushgatewaySink } from '../exporters/pushgateway/sink.js';
 export type { PushgatewayOptions } from '../exporters/pushgateway/options.js';
 export { StalenessTracker, parseStageRecord, type StageRecord, type StalenessQuery } from '../staleness/tracker.js';
-export type { SnapshotConsumer, SnapshotQuery } from '../staleness/snapshot-consumers.js';
+export type { SnapshotConsumer, SnapshotConsumersReport, SnapshotQuery } from '../staleness/snapshot-consumers.js';
 export type { StoreProblemFinding } from '../staleness/event-problems.js';
 export type { StalenessReport, StalledStageFinding, StageStatus, VersionProgress } from '../staleness/staleness-report.js';
 export { DEFAULT_STAGES, UnknownStageError } from '../staleness/pipeline.js';
