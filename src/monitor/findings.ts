@@ -1,3 +1,4 @@
+import type { TRAINING_FINDING_KINDS } from '../core/finding-kinds.js';
 import type { MemoryGrowthFinding, SpeedRegressionFinding, TrainingDependencyChangeFinding } from '../speed/findings.js';
 import type { DeadReluFinding } from '../stability/dead-relu.js';
 import type { LossSpikeFinding } from '../stability/loss-spikes.js';
@@ -16,3 +17,9 @@ export type Finding =
   | LossSpikeFinding
   | TrainingDependencyChangeFinding;
 export type FindingKind = Finding['kind'];
+
+// tsc fails here when a kind is added to the union and not to TRAINING_FINDING_KINDS, or the reverse.
+type Listed = (typeof TRAINING_FINDING_KINDS)[number];
+export type FindingKindsListed = [Exclude<FindingKind, Listed> | Exclude<Listed, FindingKind>] extends [never] ? true : never;
+const listed: FindingKindsListed = true;
+void listed;

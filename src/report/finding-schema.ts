@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRAINING_FINDING_KINDS } from '../core/finding-kinds.js';
 import type { ComparisonRow } from '../speed/compare.js';
 import { baselineKey } from '../speed/summary.js';
 import type { Finding } from '../monitor/findings.js';
@@ -135,17 +136,7 @@ const dependencyChange = base.extend({
 /** Any finding of a saved report; an unknown `kind` is named with the kinds allowed. */
 export const finding = z.discriminatedUnion('kind', [nonFinite, weightBound, deadRelu, memoryGrowth, speedRegression, updateRatio, lossSpike, dependencyChange]);
 
-export const FINDING_KINDS = [
-  'non-finite',
-  'weight-bound',
-  'dead-relu',
-  'tensor-leak',
-  'memory-growth',
-  'speed-regression',
-  'update-ratio',
-  'loss-spike',
-  'dependency-change',
-] as const;
+export const FINDING_KINDS = TRAINING_FINDING_KINDS;
 
 // tsc fails here when a finding type changes and this schema does not follow.
 export type FindingSchemaChecks = [Assert<Conforms<typeof finding, Finding>>, Assert<Conforms<typeof comparisonRow, ComparisonRow>>];

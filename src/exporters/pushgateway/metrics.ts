@@ -1,21 +1,8 @@
 import type { FindingKind } from '../../monitor/findings.js';
+import { TRAINING_FINDING_KINDS } from '../../core/finding-kinds.js';
 
 /** Every kind of finding, so that each is pushed (0 when none): `> 0` alerts need no absent(). */
-export const KINDS = [
-  'non-finite',
-  'weight-bound',
-  'dead-relu',
-  'tensor-leak',
-  'memory-growth',
-  'speed-regression',
-  'update-ratio',
-  'loss-spike',
-  'dependency-change',
-] as const satisfies readonly FindingKind[];
-// tsc fails here when a kind of finding is added and not listed above.
-export type KindsChecked = [Exclude<FindingKind, (typeof KINDS)[number]>] extends [never] ? true : never;
-const checked: KindsChecked = true;
-void checked;
+export const KINDS = TRAINING_FINDING_KINDS;
 
 export const PREFIX = 'tfjs_monitor_training_';
 
