@@ -43,6 +43,7 @@ export function buildRun(input: RunInput): ServingRun {
   };
   if (r.peak.backendBytes !== undefined) memory.peakBackendBytes = r.peak.backendBytes;
   if (r.peak.rss !== undefined) memory.peakRss = r.peak.rss;
+  if (r.peak.heapUsed !== undefined) memory.peakHeapUsed = r.peak.heapUsed;
   return {
     format: SERVING_RUN_FORMAT,
     model: o.model,

@@ -116,11 +116,17 @@ export function compareServingRuns(baseline: ServingRun, run: ServingRun, tolera
     verdict: verdict(diff?.difference ?? null, interval, tolerance.errorRate, baseline.calls >= minCalls && run.calls >= minCalls),
   });
 
-  const memory = (name: string, pick: (r: ServingRun) => number | undefined) => {
+  const memory = (name: string, pick: (r: ServingRun) => number | undefined, judged = true) => {
     const [b, r] = [pick(baseline), pick(run)];
-    return relativeRow(name, b, r, b === undefined || r === undefined ? null : tolerance.memory, enough);
+    return relativeRow(name, b, r, !judged || b === undefined || r === undefined ? null : tolerance.memory, enough);
   };
-  rows.push(memory('peak tensors', (r) => r.memory.peakNumTensors), memory('peak tensor bytes', (r) => r.memory.peakNumBytes), memory('peak RSS bytes', (r) => r.memory.peakRss));
+  rows.push(
+    memory('peak tensors', (r) => r.memory.peakNumTensors),
+    memory('peak tensor bytes', (r) => r.memory.peakNumBytes),
+    memory('peak RSS bytes', (r) => r.memory.peakRss),
+    // Shown, not judged: the JS heap's peak depends on when the collector last ran.
+    memory('peak JS heap bytes', (r) => r.memory.peakHeapUsed, false),
+  );
 
   const notComparable = comparability(baseline, run);
   return {

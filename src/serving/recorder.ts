@@ -37,7 +37,7 @@ export class ServingRecorder {
   batchSum = 0;
   private activeMs = 0;
   private activeSince = 0;
-  peak: Omit<MemorySample, 'step' | 'heapUsed'> = { numTensors: 0, numBytes: 0 };
+  peak: Omit<MemorySample, 'step'> = { numTensors: 0, numBytes: 0 };
   last = { numTensors: 0, numBytes: 0 };
   private blockCalls = 0;
   private blockTensors = Infinity;
@@ -52,6 +52,7 @@ export class ServingRecorder {
   constructor(
     options: Pick<ResolvedServingOptions, 'leak' | 'processMemoryEvery'>,
     private readonly processRss: (() => number) | null,
+    private readonly heapUsed: (() => number) | null = null,
   ) {
     this.leak = options.leak;
     this.processEvery = options.processMemoryEvery;
@@ -91,7 +92,7 @@ export class ServingRecorder {
     this.last.numBytes = info.numBytes;
     if (info.numTensors > this.peak.numTensors) this.peak.numTensors = info.numTensors;
     if (info.numBytes > this.peak.numBytes) this.peak.numBytes = info.numBytes;
-    const rss = this.processRss && this.calls % this.processEvery === 0 ? this.sampleProcess() : undefined;
+    const rss = this.calls % this.processEvery === 0 ? this.sampleProcess() : undefined;
     if (this.calls <= this.leak.warmup) return null;
     // Nothing is allocated here unless a figure grew: this runs at the end of every call.
     let judged = false;
@@ -116,10 +117,11 @@ export class ServingRecorder {
     return tensors || bytes || rssGrowth ? { tensors, bytes, rss: rssGrowth } : null;
   }
 
-  /** The process's RSS (Node) and the backend's own figure, into the peaks; the RSS read, if any. */
+  /** The process's RSS and JS heap (where the platform has them) and the backend's own figure, into the peaks; the RSS read, if any. */
   sampleProcess(): number | undefined {
     const backend = sampleMemory(this.calls, null).backendBytes;
     this.peak.backendBytes = maxOf(this.peak.backendBytes, backend);
+    if (this.heapUsed) this.peak.heapUsed = maxOf(this.peak.heapUsed, this.heapUsed());
     if (!this.processRss) return undefined;
     const rss = this.processRss();
     this.peak.rss = maxOf(this.peak.rss, rss);

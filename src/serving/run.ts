@@ -46,6 +46,8 @@ export const servingRun = z.object({
       endNumBytes: z.number(),
       peakBackendBytes: z.number().optional(),
       peakRss: z.number().optional(),
+      /** JS heap in use (Node; Chromium's performance.memory in a page), read with the RSS. */
+      peakHeapUsed: z.number().optional(),
     })
     .strict(),
   /** The monitor's own time per call (seconds), measured directly around the model call. */

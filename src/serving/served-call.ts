@@ -20,10 +20,18 @@ export interface ServingListener {
 export interface ServingPlatform {
   /** The process's resident set size in bytes; null where there is none (browsers). */
   processRss: (() => number) | null;
+  /** Bytes of JavaScript heap in use; null where the platform does not say. */
+  heapUsed: (() => number) | null;
   collectDependencies(options: CollectOptions): DependencySet;
 }
 
-export const BROWSER_SERVING_PLATFORM: ServingPlatform = { processRss: null, collectDependencies };
+/** Chromium's non-standard performance.memory: the page's JS heap, coarse unless cross-origin isolated. */
+function pageHeap(): (() => number) | null {
+  const memory = (globalThis.performance as { memory?: { usedJSHeapSize?: unknown } } | undefined)?.memory;
+  return typeof memory?.usedJSHeapSize === 'number' ? () => memory.usedJSHeapSize as number : null;
+}
+
+export const BROWSER_SERVING_PLATFORM: ServingPlatform = { processRss: null, heapUsed: pageHeap(), collectDependencies };
 
 /** Examples in a call: the first dimension of its first input (1 for a scalar). */
 export function examplesIn(inputs: Inputs): number {

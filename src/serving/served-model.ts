@@ -44,7 +44,7 @@ export class ServedModel<M extends ServableModel = ServableModel> {
     const o = this.options;
     this.logger = o.logger ?? defaultLogger();
     this.log = new ServingFindings(this.logger, `${o.model} ${o.modelVersion}`);
-    this.recorder = new ServingRecorder(o, platform.processRss);
+    this.recorder = new ServingRecorder(o, platform.processRss, platform.heapUsed);
     this.check = new OutputCheck(o.outputs);
     this.dependencies = platform.collectDependencies({ dataSources: o.dataSources, ...(o.tfjs ? { tfjs: o.tfjs } : {}) });
     if (o.baseline) this.compareDependencies(o.baseline.dependencies);

@@ -55,6 +55,8 @@ describe.skipIf(backend() !== 'cpu')('serving in a browser', { timeout: 180_000 
         expect(outcome.run.p50).toBeGreaterThan(0);
         expect(outcome.run.memory.peakNumTensors).toBeGreaterThan(0);
         expect(outcome.run.memory).not.toHaveProperty('peakRss');
+        // Chromium's performance.memory: the page's JS heap.
+        expect(outcome.run.memory.peakHeapUsed).toBeGreaterThan(0);
         expect(outcome.run.dependencies).toMatchObject({ backend: { name }, runtime: { name: 'browser' }, lockfile: null });
         expect(outcome.run.dependencies.packages['@tensorflow/tfjs-backend-webgl']).toMatch(/^\d+\.\d+\.\d+$/);
         // Calls 41 to 60 returned NaN; on webgl the check reads back asynchronously.

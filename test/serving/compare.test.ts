@@ -63,12 +63,16 @@ describe('version against version', () => {
   it('judges peak memory by tolerance, and lists changed dependencies', () => {
     const base = syntheticRun(latencies(300, 0.001, 1));
     const run = syntheticRun(latencies(300, 0.001, 2), {
-      memory: { ...base.memory, peakNumTensors: 40 },
+      memory: { ...base.memory, peakNumTensors: 40, peakHeapUsed: 9e7 },
       dependencies: { ...base.dependencies, backend: { name: 'cpu', flags: {} }, packages: { ...base.dependencies.packages, '@tensorflow/tfjs-core': '4.21.0' } },
     });
     const c = compareServingRuns(base, run);
     expect(row(c, 'peak tensors')).toMatchObject({ verdict: 'regression', change: 1 });
     expect(row(c, 'peak RSS')).toMatchObject({ verdict: 'ok' });
+    // The JS heap's peak depends on when the collector last ran: shown, never judged.
+    const heap = compareServingRuns({ ...base, memory: { ...base.memory, peakHeapUsed: 3e7 } }, run);
+    expect(row(heap, 'peak JS heap')).toMatchObject({ change: 2, tolerance: null });
+    expect(heap.regressions.map((r) => r.metric)).toEqual(['peak tensors']);
     expect(c.dependencies.backendChanged).toBe(true);
     expect(c.dependencies.changes.map((x) => `${x.dependency} ${x.from} → ${x.to}`)).toEqual(['@tensorflow/tfjs-core 4.22.0 → 4.21.0', 'backend wasm → cpu']);
   });
