@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProfileBuilder, readProfile, saveProfile } from '../../src/node/index.js';
+import { monitorReport } from '../cli/fixtures.js';
 import { cli, dir, referenceOf, world, writeLogs } from './fixtures.js';
 
 const d = dir();
@@ -32,6 +34,14 @@ describe('tfjs-monitor quality', () => {
     const report = JSON.parse(stdout);
     expect(report.status).toBe('finding');
     expect(new Set(report.findings.map((f: { kind: string }) => f.kind))).toEqual(new Set(['input-drift', 'output-drift', 'quality-regression']));
+    // … which `tfjs-monitor report --quality` takes whole, as it is written.
+    const quality = join(d, 'quality.json');
+    writeFileSync(quality, stdout);
+    const run = join(d, 'run.json');
+    writeFileSync(run, JSON.stringify(monitorReport()));
+    const html = await promisify(execFile)('node', ['dist/cli/main.js', 'report', run, '-o', join(d, 'run.html'), '--quality', quality]).catch((e) => e);
+    expect(html.stderr).toBe('');
+    expect(readFileSync(join(d, 'run.html'), 'utf8')).toMatch(/<h2>Prediction quality and drift<\/h2>/);
   });
 
   it('exits 3 when nothing was served in the period (nothing to compare with)', async () => {
