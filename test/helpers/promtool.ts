@@ -21,12 +21,13 @@ const promtool = (args: string[]): Promise<Outcome> =>
   );
 
 /**
- * Writes `rules` (a rule file) and `tests` (a promtool unit-test file, whose `rule_files` is
- * `[rules.yml]`) to a fresh folder, then runs `promtool check rules` and `promtool test rules`.
+ * Writes `rules` (a rule file) and a promtool unit-test file of `tests` (the items of its `tests:`
+ * list, evaluated every minute) to a fresh folder, then runs `promtool check rules` and
+ * `promtool test rules`.
  */
 export async function promtoolRules(rules: string, tests: string): Promise<{ check: Outcome; test: Outcome }> {
   const dir = mkdtempSync(join(tmpdir(), 'tfjs-monitor-promtool-'));
   writeFileSync(join(dir, 'rules.yml'), rules);
-  writeFileSync(join(dir, 'test.yml'), tests);
+  writeFileSync(join(dir, 'test.yml'), `rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n${tests}`);
   return { check: await promtool(['check', 'rules', join(dir, 'rules.yml')]), test: await promtool(['test', 'rules', join(dir, 'test.yml')]) };
 }

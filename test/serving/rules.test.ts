@@ -38,10 +38,7 @@ describe('Prometheus rules for serving (promtool)', () => {
     const alert = (v: string) => `{ severity: warning, model: mnist-mlp, model_version: ${v}, code_version: c1, data_version: d1 }`;
     const { check, test } = await promtoolRules(
       rules.stdout,
-      `rule_files: [rules.yml]
-evaluation_interval: 1m
-tests:
-  - interval: 1m
+      `  - interval: 1m
     input_series:
 ${SERIES.map(([s, v]) => `      - series: '${s}'\n        values: '${v}'`).join('\n')}
     promql_expr_test:

@@ -106,10 +106,7 @@ describe('Prometheus export', () => {
     // promtool's clock starts at 0: features succeeded at t=600 s; train_start only at t=9000 s.
     const { check, test } = await promtoolRules(
       rules.stdout,
-      `rule_files: [rules.yml]
-evaluation_interval: 1m
-tests:
-  - interval: 1m
+      `  - interval: 1m
     input_series:
       - series: '${metric('data_snapshot')}'
         values: '0x300'
