@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingMonitor } from '../src/node/index.js';
 import { loadMnist } from '../examples/lib/mnist.js';
-import { CHROMIUM, launchChromium } from './helpers/browser.js';
+import { CHROMIUM, launchChromium, pageProblems } from './helpers/browser.js';
 import { backend, disposeModel, memoryLogger, mlp } from './helpers/models.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -74,15 +74,7 @@ describe.skipIf(backend() !== 'cpu')('the HTML report', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      // Opening it must need no network: the only request is the file itself.
-      page.on('request', (r) => r.url() !== pathToFileURL(html).href && problems.push(`request: ${r.url()}`));
-      page.on('dialog', async (d) => {
-        problems.push(`dialog: ${d.message()}`);
-        await d.dismiss();
-      });
+      const problems = pageProblems(page, pathToFileURL(html).href);
       await page.goto(pathToFileURL(html).href);
       await page.waitForSelector('body[data-charts="ready"]', { timeout: 20_000 });
       // loss, epochs, per layer weights (+ ReLU for the two hidden layers), ms/batch, examples/s, tensors, memory

@@ -4,23 +4,12 @@ import { z } from 'zod';
 import { checkJson, InputFileError, parseJsonFile, readJsonFile, writeFileAtomic } from '../common/files.js';
 import { renderHtmlReport } from '../report/html-report.js';
 import { parityReportSchema } from '../report/parity-schema.js';
+import { qualityReportSchema } from '../report/quality-schema.js';
 import { monitorReportSchema } from '../report/run-file-schema.js';
 import { stalenessReportSchema } from '../report/staleness-schema.js';
-import type { QualityReport } from '../quality/report-types.js';
 import { UsageError, type Io } from './io.js';
 
 const USAGE = 'usage: tfjs-monitor report <run.json> -o <run.html> [--staleness staleness.json] [--parity parity.json] [--quality quality.json] [--title T]';
-
-// The parts of a quality report the page draws; the rest is carried along. (The run, staleness and
-// parity files are checked whole against their report types; this one only where it is drawn.)
-const qualityShape = z.looseObject({
-  format: z.literal('tfjs-monitor-quality-report'),
-  reference: z.looseObject({ task: z.string(), metrics: z.looseObject({}) }),
-  inputDrift: z.array(z.looseObject({ features: z.array(z.looseObject({ feature: z.string(), histograms: z.looseObject({ labels: z.array(z.string()) }) })) })),
-  outputDrift: z.array(z.looseObject({ version: z.string(), output: z.looseObject({}) })),
-  quality: z.array(z.looseObject({ version: z.string(), metrics: z.array(z.looseObject({ metric: z.string() })), slices: z.array(z.unknown()) })),
-  findings: z.array(z.looseObject({ kind: z.string(), message: z.string() })),
-});
 
 /** One report, or the list `staleness --json --model a --model b` writes: the schema follows the file. */
 function readStaleness(path: string) {
@@ -63,9 +52,7 @@ export function report(args: string[], io: Io): number {
   const run = parseJsonFile(runPath, monitorReportSchema, 'run file', 'what monitor.saveReport() writes');
   const staleness = values.staleness ? readStaleness(values.staleness) : undefined;
   const parity = values.parity ? parseJsonFile(values.parity, parityReportSchema, 'parity report', 'what `tfjs-monitor parity --json` writes') : undefined;
-  const quality = values.quality
-    ? (parseJsonFile(values.quality, qualityShape, 'quality report', 'what `tfjs-monitor quality --json` writes') as unknown as QualityReport)
-    : undefined;
+  const quality = values.quality ? parseJsonFile(values.quality, qualityReportSchema, 'quality report', 'what `tfjs-monitor quality --json` writes') : undefined;
   const html = renderHtmlReport({
     run,
     ...(staleness ? { staleness } : {}),

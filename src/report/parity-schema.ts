@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ParityReport } from '../parity/check-parity.js';
 import type { Assert, Conforms } from './conforms.js';
+import { jsonNumber } from './json-number.js';
 
 // What `tfjs-monitor parity --json` writes, checked whole before the HTML report draws it.
 
@@ -15,14 +16,7 @@ const side = z.object({
   violations: z.object({ records: z.number(), rate: z.number(), fields: counts }),
 });
 
-/** A number as `parity --json` writes it: itself, or NaN and ±Infinity tagged `{"$num": "NaN"}` (JSON has none). */
-const number = z.union([
-  z.number(),
-  z
-    .strictObject({ $num: z.enum(['NaN', 'Infinity', '-Infinity']) })
-    .transform((t) => Number(t.$num)),
-]);
-const featureValue = z.union([number, z.string(), z.boolean(), z.array(number)]);
+const featureValue = z.union([jsonNumber, z.string(), z.boolean(), z.array(jsonNumber)]);
 const cut = z.object({ length: z.number(), from: z.number() });
 
 const featureSkew = z.object({

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordBaseline } from '../../src/speed/baseline-file.js';
-import { monitorReport, parityReport, speedSummary, stalenessReport, tempDir, writeJson } from './fixtures.js';
+import { monitorReport, parityReport, qualityReport, speedSummary, stalenessReport, tempDir, writeJson } from './fixtures.js';
 import { runCli } from './run-cli.js';
 import { latencies, syntheticRun } from '../serving/runs.js';
 
@@ -52,7 +52,7 @@ const logs = (f: Folder, serving: Record<string, number>[] = [{ x: 1 }, { x: 2 }
   f.featureLog('training.jsonl', 'training', [{ x: 1 }, { x: 2 }]);
   f.featureLog('serving.jsonl', 'serving', serving);
 };
-const htmlInputs = (f: Folder) => (f.json('run.json', monitorReport()), f.json('staleness.json', stalenessReport()), f.json('parity.json', parityReport()));
+const htmlInputs = (f: Folder) => (f.json('run.json', monitorReport()), f.json('staleness.json', stalenessReport()), f.json('parity.json', parityReport()), f.json('quality.json', qualityReport()));
 const speedWithMemory = (memory: object) => speedSummary({ memory: { ...speedSummary().memory, ...memory } });
 /** Two serving runs of 600 calls: the run `slower` times slower than the baseline, and of `batch` examples per call. */
 const servingRuns = (f: Folder, slower = 1, batch = 1, calls = 600) => (
@@ -83,13 +83,14 @@ const ROWS: Row[] = [
   { why: 'a directory as the baseline', args: ['speed', 'record', 'run.json', '--baseline', 'baseline.json'], setup: (f) => (run(f), f.folder('baseline.json')), code: 2, stderr: /is a directory/ },
   { why: 'no --baseline', args: ['speed', 'record', 'run.json'], setup: run, code: 2, stderr: /usage: tfjs-monitor speed record/ },
   // report
-  { why: 'run, staleness and parity', args: ['report', 'run.json', '-o', 'run.html', '--staleness', 'staleness.json', '--parity', 'parity.json'], setup: htmlInputs, code: 0, stderr: NONE },
+  { why: 'run, staleness, parity and quality', args: ['report', 'run.json', '-o', 'run.html', '--staleness', 'staleness.json', '--parity', 'parity.json', '--quality', 'quality.json'], setup: htmlInputs, code: 0, stderr: NONE },
   { why: 'a run with a string as a layer measure', args: ['report', 'run.json', '-o', 'run.html'], setup: (f) => f.json('run.json', { ...monitorReport(), layers: [{ ...monitorReport().layers[0], last: { maxAbs: 'big' } }] }), code: 2, stderr: /layers\[0\]\.last\.maxAbs/ },
   { why: 'the output is the run', args: ['report', 'run.json', '-o', 'run.json'], setup: htmlInputs, code: 2, stderr: /is also an input/ },
   { why: 'a directory as the run', args: ['report', 'run.json', '-o', 'run.html'], setup: (f) => f.folder('run.json'), code: 2, stderr: /run file .* is a directory/ },
   { why: 'no such output folder', args: ['report', 'run.json', '-o', 'out/run.html'], setup: htmlInputs, code: 2, stderr: /cannot write .*no such folder/ },
   { why: 'a staleness report with a null stalled stage', args: ['report', 'run.json', '-o', 'run.html', '--staleness', 'staleness.json'], setup: (f) => (htmlInputs(f), f.json('staleness.json', { ...stalenessReport(), stalled: [null] })), code: 2, stderr: /stalled\[0\]/ },
   { why: 'a parity report with a null example', args: ['report', 'run.json', '-o', 'run.html', '--parity', 'parity.json'], setup: (f) => (htmlInputs(f), f.json('parity.json', { ...parityReport(), features: [{ ...parityReport().features[0], examples: [null] }] })), code: 2, stderr: /features\[0\]\.examples\[0\]/ },
+  { why: 'a quality report with a string as a drift value', args: ['report', 'run.json', '-o', 'run.html', '--quality', 'quality.json'], setup: (f) => (htmlInputs(f), f.json('quality.json', { ...qualityReport(), outputDrift: [{ ...qualityReport().outputDrift[0], output: { ...qualityReport().outputDrift[0]!.output, value: 'high' } }] })), code: 2, stderr: /quality report .*quality\.json .*outputDrift\[0\]\.output\.value/ },
   { why: 'no -o', args: ['report', 'run.json'], setup: htmlInputs, code: 2, stderr: /usage: tfjs-monitor report/ },
   // parity
   { why: 'identical logs', args: ['parity', 'training.jsonl', 'serving.jsonl'], setup: (f) => logs(f), code: 0, stderr: NONE },

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ParityReport } from '../../src/parity/check-parity.js';
+import type { FeatureDrift, QualityReport } from '../../src/quality/report-types.js';
 import type { SpeedSummary } from '../../src/speed/summary.js';
 import type { MonitorReport } from '../../src/monitor/run-report.js';
 import type { StalenessReport } from '../../src/staleness/staleness-report.js';
@@ -114,5 +115,39 @@ export function parityReport(): ParityReport {
     summary: { skewedFeatures: 1, examplesPerSkewedFeature: { price: 1 } },
     invariants: [{ kind: 'invariant-violation', field: 'price', trainingRate: 0, servingRate: 0.1, message: 'broken' }],
     ok: false,
+  };
+}
+
+/** A drifted window with a finding of every kind, as `quality --json` writes it (before the non-finite numbers are tagged). */
+export function qualityReport(): QualityReport {
+  const window = { start: '2026-11-19T00:00:00.000Z', end: '2026-11-20T00:00:00.000Z' };
+  const n = { reference: 5000, served: 300 };
+  const drift = (feature: string): FeatureDrift => ({
+    feature, kind: 'numeric', statistic: 'jensen-shannon', value: 0.2, threshold: 0.02, pValue: 1e-9, alpha: 0.005, psi: 1.1, category: null, n,
+    status: 'drift', reason: null, histograms: { labels: ['< 1', '≥ 1'], reference: [0.5, 0.5], served: [0.1, 0.9] },
+  });
+  const accuracy = { metric: 'accuracy' as const, reference: 0.9, served: 0.7, interval: [0.65, 0.75] as [number, number], change: -0.2,
+    changeInterval: [-0.25, -0.15] as [number, number], tolerance: 0.01, n, status: 'regression' as const };
+  const driftFinding = { window, statistic: 'jensen-shannon' as const, value: 0.2, threshold: 0.02, pValue: 1e-9, alpha: 0.005, psi: 1.1, category: null, n };
+  const log = (path: string) => ({ path, records: 300, malformed: { count: 0, lines: [] }, invalid: { count: 1, lines: [{ line: 7, error: 'output: wrong length' }] }, outside: 0 });
+  return {
+    format: 'tfjs-monitor-quality-report',
+    reference: { path: 'reference.json', model: 'ranker', version: 'v1', task: 'classification', classes: ['no', 'yes'], trainingExamples: 5000,
+      validationExamples: 2000, metrics: { accuracy: 0.9, logLoss: 0.3 } },
+    options: { windowMs: 86_400_000, jensenShannon: 0.02, lInfinity: 0.05, thresholds: {}, falseAlarmRate: 0.01, minExamples: 100, minLabelled: 100,
+      tolerance: { accuracy: 0.01, logLoss: 0.05, mae: 0.05, rmse: 0.05 }, slices: ['region'] },
+    logs: { features: log('serving.jsonl'), predictions: log('predictions.jsonl'), labels: null },
+    labels: { records: 300, joined: 300, unknownIds: 0, sampleUnknownIds: [], duplicates: 0, passes: 1 },
+    inputDrift: [{ ...window, examples: 300, violations: 0, status: 'drift', features: [drift('price')] }],
+    outputDrift: [{ ...window, version: 'v2', status: 'drift', output: drift('(output)') }],
+    quality: [{ ...window, version: 'v2', predictions: 300, labelled: 300, status: 'regression', confidence: 0.95, metrics: [accuracy],
+      slices: [{ feature: 'region', value: 'west', labelled: 120, status: 'regression', metrics: [accuracy] }], slicesJudged: 4, slicesRegressed: 1 }],
+    findings: [
+      { kind: 'input-drift', feature: 'price', ...driftFinding, message: 'price drifted' },
+      { kind: 'output-drift', version: 'v2', ...driftFinding, message: 'outputs of v2 drifted' },
+      { kind: 'quality-regression', window, version: 'v2', slice: { feature: 'region', value: 'west' }, metric: 'accuracy', reference: 0.9, served: 0.7,
+        change: -0.2, changeInterval: [-0.25, -0.15], tolerance: 0.01, n, message: 'accuracy of v2 fell' },
+    ],
+    status: 'finding',
   };
 }

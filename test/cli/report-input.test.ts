@@ -1,30 +1,33 @@
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { monitorReport, parityReport, stalenessReport, tempDir, writeJson } from './fixtures.js';
+import { monitorReport, parityReport, qualityReport, stalenessReport, tempDir, writeJson } from './fixtures.js';
 import { runCli, spawnCli } from './run-cli.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Writes the three inputs, the run altered by `change`, and runs `report` on them. */
-async function reportWith(change: { run?: (r: Json) => void; staleness?: (s: Json) => void; parity?: (p: Json) => void }) {
+/** Writes the four inputs, each altered by `change`, and runs `report` on them. */
+async function reportWith(change: { run?: (r: Json) => void; staleness?: (s: Json) => void; parity?: (p: Json) => void; quality?: (q: Json) => void }) {
   const dir = tempDir();
   const run = monitorReport() as unknown as Json;
   const staleness = stalenessReport() as unknown as Json;
   const parity = parityReport() as unknown as Json;
+  const quality = qualityReport() as unknown as Json;
   change.run?.(run);
   change.staleness?.(staleness);
   change.parity?.(parity);
+  change.quality?.(quality);
   const html = join(dir, 'run.html');
   const result = await runCli([
     'report', writeJson(dir, 'run.json', run), '-o', html,
     '--staleness', writeJson(dir, 'staleness.json', staleness), '--parity', writeJson(dir, 'parity.json', parity),
+    '--quality', writeJson(dir, 'quality.json', quality),
   ]);
   return { ...result, written: existsSync(html), html };
 }
 
 describe('tfjs-monitor report: the whole input is checked before anything is written', () => {
-  it('renders a complete run, staleness and parity report, with unknown extra fields passing through', async () => {
+  it('renders a complete run, staleness, parity and quality report, with unknown extra fields passing through', async () => {
     const r = await reportWith({
       run: (run) => {
         run['writtenBy'] = 'a newer version';
@@ -36,10 +39,16 @@ describe('tfjs-monitor report: the whole input is checked before anything is wri
         p['extra'] = true;
         p['features'][0].examples.push({ id: 'o3', training: { $num: 'NaN' }, serving: [1, { $num: '-Infinity' }] }); // as parity --json writes them
       },
+      quality: (q) => {
+        q['writtenBy'] = 'a newer version';
+        q['outputDrift'][0].output.psi = { $num: 'Infinity' }; // as quality --json writes it
+      },
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readFileSync(r.html, 'utf8')).toMatch(/<h2>Train\/serve parity<\/h2>/);
+    const html = readFileSync(r.html, 'utf8');
+    expect(html).toMatch(/<h2>Train\/serve parity<\/h2>/);
+    expect(html).toMatch(/<h2>Prediction quality and drift<\/h2>/);
   });
 
   it.each([
@@ -56,6 +65,10 @@ describe('tfjs-monitor report: the whole input is checked before anything is wri
     ['markup as a count', { parity: (p: Json) => (p['features'][0].base = '<img src=x onerror=alert(1)>') }, /parity report .*features\[0\]\.base/],
     ['a feature value that is an object', { parity: (p: Json) => (p['features'][0].examples[0].serving = { $num: 'lots' }) }, /parity report .*features\[0\]\.examples\[0\]\.serving/],
     ['a run without the monitor’s own time', { run: (r: Json) => delete r['speed'].monitor }, /run file .*speed\.monitor: missing/],
+    ['a string as a drift value', { quality: (q: Json) => (q['inputDrift'][0].features[0].value = 'high') }, /quality report .*quality\.json is not what `tfjs-monitor quality --json` writes: inputDrift\[0\]\.features\[0\]\.value: /],
+    ['a quality finding of an unknown kind', { quality: (q: Json) => (q['findings'][1].kind = 'vibes') }, /quality report .*quality\.json.*findings\[1\]\.kind/],
+    ['an interval of one number', { quality: (q: Json) => (q['quality'][0].slices[0].metrics[0].changeInterval = [-0.2]) }, /quality report .*quality\[0\]\.slices\[0\]\.metrics\[0\]\.changeInterval/],
+    ['a quality report without its options', { quality: (q: Json) => delete q['options'] }, /quality report .*quality\.json.*options: missing/],
   ])('refuses %s with exit 2, naming the field, and writes nothing', async (_, change, message) => {
     const r = await reportWith(change);
     expect(r.stderr).toMatch(message);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 
@@ -9,4 +9,21 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM!,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * Collects what must not happen on a report page opened from `url`: console errors, uncaught
+ * errors, dialogs (an injected alert; dismissed), and any request but the page itself (a report
+ * must open with no network). The test expects the list to be empty when it is done.
+ */
+export function pageProblems(page: Page, url: string): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => r.url() !== url && problems.push(`request: ${r.url()}`));
+  page.on('dialog', async (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  return problems;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkParity, defineFeatures, openFeatureLog, readFeatureLog, type FeatureLogRecord, type Features } from '../../src/node/index.js';
-import { readLines } from '../../src/parity/log-lines.js';
+import { readLines } from '../../src/storage/log-lines.js';
 import { cli, dir, logs } from './fixtures.js';
 
 // Click-through rate: 0/0 is NaN, 1/0 is Infinity.
@@ -146,7 +146,7 @@ describe('the JSON-lines log on disk', () => {
     const path = join(dir(), 'serving.jsonl');
     writeFileSync(path, `${line('r1')}\n${'x'.repeat(5000)}\n${line('r3')}\n${'y'.repeat(5000)}`);
     const lines = [];
-    for await (const l of readLines(path, 1000)) lines.push([l.line, l.text === null ? null : l.text.slice(0, 5), l.chars]);
+    for await (const l of readLines(path, { maxChars: 1000 })) lines.push([l.line, l.text === null ? null : l.text.slice(0, 5), l.chars]);
     const n = line('r1').length;
     expect(lines).toEqual([[1, '{"sid', n], [2, null, 5000], [3, '{"sid', n], [4, null, 5000]]);
   });

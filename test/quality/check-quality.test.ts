@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -173,5 +173,17 @@ describe('checkQuality on logs', () => {
     expect(logged).toBeLessThan(250);
     const { sampled } = await import('../../src/parity/feature-set.js');
     expect(ids).toEqual(Array.from({ length: 2000 }, (_, i) => `o${i}`).filter((id) => sampled(id, 0.1)));
+  });
+
+  it('refuses a SQLite file that is not a prediction log, and leaves it as it was', async () => {
+    const { d } = reference();
+    const path = join(d, 'other.db');
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(path);
+    other.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT); INSERT INTO orders (item) VALUES ('tea')");
+    other.close();
+    const before = readFileSync(path);
+    await expect(openPredictionLog(path)).rejects.toThrow(/prediction log .*other\.db is not a tfjs-monitor SQLite prediction log \(it has no prediction_log table\); it was left untouched/);
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 });

@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProfileBuilder, readProfile, saveProfile } from '../../src/node/index.js';
+import { monitorReport } from '../cli/fixtures.js';
+import { PROMTOOL } from '../helpers/promtool.js';
 import { cli, dir, referenceOf, world, writeLogs } from './fixtures.js';
 
 const d = dir();
@@ -32,6 +35,14 @@ describe('tfjs-monitor quality', () => {
     const report = JSON.parse(stdout);
     expect(report.status).toBe('finding');
     expect(new Set(report.findings.map((f: { kind: string }) => f.kind))).toEqual(new Set(['input-drift', 'output-drift', 'quality-regression']));
+    // … which `tfjs-monitor report --quality` takes whole, as it is written.
+    const quality = join(d, 'quality.json');
+    writeFileSync(quality, stdout);
+    const run = join(d, 'run.json');
+    writeFileSync(run, JSON.stringify(monitorReport()));
+    const html = await promisify(execFile)('node', ['dist/cli/main.js', 'report', run, '-o', join(d, 'run.html'), '--quality', quality]).catch((e) => e);
+    expect(html.stderr).toBe('');
+    expect(readFileSync(join(d, 'run.html'), 'utf8')).toMatch(/<h2>Prediction quality and drift<\/h2>/);
   });
 
   it('exits 3 when nothing was served in the period (nothing to compare with)', async () => {
@@ -71,7 +82,7 @@ describe('tfjs-monitor quality', () => {
     expect(text).toMatch(/^tfjs_monitor_served_quality\{model="synthetic",version="v1",metric="accuracy"\} 0\.\d+$/m);
     expect(text).toMatch(/^tfjs_monitor_served_quality_regression\{model="synthetic",version="v1",metric="accuracy"\} 1$/m);
     expect(text).toMatch(/^tfjs_monitor_reference_quality\{model="synthetic",metric="logLoss"\} 0\.\d+$/m);
-    const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(existsSync);
+    const promtool = PROMTOOL;
     if (!promtool) return console.warn('\n*** promtool not found: the exposition format check is SKIPPED ***\n');
     const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
       const child = execFile(promtool, ['check', 'metrics'], (error, stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, text: stdout + stderr }));

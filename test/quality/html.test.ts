@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { evaluateQuality, ProfileBuilder, renderHtmlReport, type MonitorReport } from '../../src/node/index.js';
-import { CHROMIUM, launchChromium } from '../helpers/browser.js';
+import { CHROMIUM, launchChromium, pageProblems } from '../helpers/browser.js';
 import { dir, world } from './fixtures.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -63,14 +63,7 @@ describe('the quality section of the HTML report', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('request', (r) => r.url() !== pathToFileURL(html).href && problems.push(`request: ${r.url()}`));
-      page.on('dialog', async (dialog) => {
-        problems.push(`dialog: ${dialog.message()}`);
-        await dialog.dismiss();
-      });
+      const problems = pageProblems(page, pathToFileURL(html).href);
       await page.goto(pathToFileURL(html).href);
       await page.waitForSelector('body[data-quality-charts]', { timeout: 20_000 });
       const charts = Number(await page.locator('body').getAttribute('data-quality-charts'));

@@ -1,18 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { spawnCli } from '../cli/run-cli.js';
+import { PROMTOOL, promtoolRules, warnIfNoPromtool } from '../helpers/promtool.js';
 import { servingRules } from '../../src/node/index.js';
 
 /** The built CLI in its own process, as a user runs it. */
 const cli = (...args: string[]) => spawnCli(args);
-const run = promisify(execFile);
 
-const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(existsSync);
-if (!promtool) console.warn('\n*** promtool not found: the serving alerting-rule tests are SKIPPED (apt-get install prometheus) ***\n');
+warnIfNoPromtool('the serving alerting-rule tests are');
 
 const labels = (version: string) => `model="mnist-mlp",model_version="${version}",code_version="c1",data_version="d1"`;
 const bucket = (version: string, le: string) => `tfjs_monitor_serving_request_duration_seconds_bucket{${labels(version)},le="${le}"}`;
@@ -36,20 +30,15 @@ const SERIES: [string, string][] = [
 ];
 
 describe('Prometheus rules for serving (promtool)', () => {
-  it.skipIf(!promtool)('record p95 and the error ratio per version, and alert on the slow one and the failing one only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfjs-monitor-serving-rules-'));
+  it.skipIf(!PROMTOOL)('record p95 and the error ratio per version, and alert on the slow one and the failing one only', async () => {
     const rules = await cli('serving', 'rules', '--p95', '1ms', '--error-ratio', '0.01', '--window', '5m', '--for', '2m');
     expect(rules.code, rules.stderr).toBe(0);
     expect(rules.stdout).toBe(servingRules({ p95Seconds: 0.001, errorRatio: 0.01, window: '5m', for: '2m' }));
-    writeFileSync(join(dir, 'rules.yml'), rules.stdout);
     const who = (v: string) => `mnist-mlp ${v} (code c1, data d1)`;
     const alert = (v: string) => `{ severity: warning, model: mnist-mlp, model_version: ${v}, code_version: c1, data_version: d1 }`;
-    writeFileSync(
-      join(dir, 'test.yml'),
-      `rule_files: [rules.yml]
-evaluation_interval: 1m
-tests:
-  - interval: 1m
+    const { check, test } = await promtoolRules(
+      rules.stdout,
+      `  - interval: 1m
     input_series:
 ${SERIES.map(([s, v]) => `      - series: '${s}'\n        values: '${v}'`).join('\n')}
     promql_expr_test:
@@ -85,9 +74,7 @@ ${SERIES.map(([s, v]) => `      - series: '${s}'\n        values: '${v}'`).join(
               description: "25% of calls over the last 5m threw or returned NaN/Infinity, above 0.01 for 2m."
 `,
     );
-    const check = await run(promtool!, ['check', 'rules', join(dir, 'rules.yml')]).then((r) => r.stdout + r.stderr, (e) => e.stdout + e.stderr);
-    expect(check).toMatch(/SUCCESS: 5 rules found/);
-    const test = await run(promtool!, ['test', 'rules', join(dir, 'test.yml')]).then((r) => ({ ok: true, out: r.stdout + r.stderr }), (e) => ({ ok: false, out: e.stdout + e.stderr }));
+    expect(check.out).toMatch(/SUCCESS: 5 rules found/);
     expect(test.ok, test.out).toBe(true);
   });
 

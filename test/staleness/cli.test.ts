@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { spawnCli } from '../cli/run-cli.js';
+import { PROMTOOL, promtoolRules, warnIfNoPromtool } from '../helpers/promtool.js';
 import { stalenessServe } from '../../src/cli/staleness.js';
 import { tempDir, uniqueModel } from './stores.js';
 
 /** The built CLI in its own process, as a user runs it. */
 const cli = (...args: string[]) => spawnCli(args);
-const run = promisify(execFile);
 
 async function seeded() {
   const store = join(tempDir(), 'stages.db');
@@ -98,23 +96,17 @@ describe('Prometheus export', () => {
     expect(body).toMatch(/# TYPE tfjs_monitor_pipeline_stage_last_success_timestamp_seconds gauge/);
   });
 
-  const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find(existsSync);
-  if (!promtool) console.warn('\n*** promtool not found: the alerting-rule evaluation test is SKIPPED (apt-get install prometheus) ***\n');
+  warnIfNoPromtool('the alerting-rule evaluation test is');
 
-  it.skipIf(!promtool)('generates alerting rules that Prometheus itself fires exactly when a stage is stalled', async () => {
-    const dir = tempDir();
+  it.skipIf(!PROMTOOL)('generates alerting rules that Prometheus itself fires exactly when a stage is stalled', async () => {
     const rules = await cli('staleness', 'rules', '--model', 'ranker', '--slo', 'data_snapshot=1d,train_start=2h');
     expect(rules.code).toBe(0);
-    writeFileSync(join(dir, 'rules.yml'), rules.stdout);
     const annotation = (stage: string, key: string) => rules.stdout.match(new RegExp(`stage: "${stage}"\\n.*\\n\\s+summary: (.*)\\n\\s+description: (.*)`))![key === 'summary' ? 1 : 2];
     const metric = (stage: string) => `tfjs_monitor_pipeline_stage_last_success_timestamp_seconds{model="ranker",stage="${stage}"}`;
     // promtool's clock starts at 0: features succeeded at t=600 s; train_start only at t=9000 s.
-    writeFileSync(
-      join(dir, 'test.yml'),
-      `rule_files: [rules.yml]
-evaluation_interval: 1m
-tests:
-  - interval: 1m
+    const { check, test } = await promtoolRules(
+      rules.stdout,
+      `  - interval: 1m
     input_series:
       - series: '${metric('data_snapshot')}'
         values: '0x300'
@@ -136,9 +128,7 @@ tests:
         exp_alerts: []
 `,
     );
-    const check = await run(promtool!, ['check', 'rules', join(dir, 'rules.yml')]).then((r) => r.stdout + r.stderr, (e) => e.stdout + e.stderr);
-    expect(check).toMatch(/SUCCESS: 2 rules found/);
-    const test = await run(promtool!, ['test', 'rules', join(dir, 'test.yml')]).then((r) => ({ ok: true, out: r.stdout + r.stderr }), (e) => ({ ok: false, out: e.stdout + e.stderr }));
+    expect(check.out).toMatch(/SUCCESS: 2 rules found/);
     expect(test.ok, test.out).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { StoreError } from '../storage/errors.js';
+import { StoreError } from './errors.js';
 
 /**
  * A line longer than this is skipped (and reported) rather than held: a file without newlines,
@@ -17,9 +17,10 @@ export interface Line {
 /**
  * Streams a text file's lines, numbered as editors and grep number them: only \n ends a line
  * (readline also breaks at a lone \r, which shifts every later number), a \r before it is part of
- * the line ending, and a UTF-8 byte order mark at the start is not part of line 1.
+ * the line ending, and a UTF-8 byte order mark at the start is not part of line 1. `what` names
+ * the file in errors ('feature log').
  */
-export async function* readLines(path: string, maxChars = MAX_LINE_CHARS): AsyncGenerator<Line> {
+export async function* readLines(path: string, { what = 'file', maxChars = MAX_LINE_CHARS }: { what?: string; maxChars?: number } = {}): AsyncGenerator<Line> {
   let parts: string[] = [];
   let chars = 0;
   let n = 0;
@@ -51,7 +52,7 @@ export async function* readLines(path: string, maxChars = MAX_LINE_CHARS): Async
       take(chunk.slice(start));
     }
   } catch (e) {
-    throw new StoreError(`cannot read feature log ${path}: ${(e as Error).message}`);
+    throw new StoreError(`cannot read ${what} ${path}: ${(e as Error).message}`);
   } finally {
     stream.destroy();
   }
