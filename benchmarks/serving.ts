@@ -6,7 +6,9 @@
  * - end to end, served.predict against plain model.predict, in interleaved rounds (wall time).
  * Each figure is the median over rounds with a seeded 95% bootstrap interval of that median, and
  * each target is met, missed or unresolved on that interval (benchmarks/stats.ts, as npm run bench).
- * Writes benchmarks/serving-results.json and prints a markdown table.
+ * Writes benchmarks/serving-results.json and prints a markdown table. BENCH_REPS (rounds, 30),
+ * BENCH_CALLS (calls per round: 400 at batch 1, 150 at batch 32) and BENCH_BATCHES ('1,32')
+ * change the run.
  */
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
@@ -77,7 +79,7 @@ interface Result extends Case {
 }
 
 async function measure(c: Case, model: tf.LayersModel, inputs: tf.Tensor[]): Promise<Result> {
-  const calls = c.batch === 1 ? 400 : 150;
+  const calls = Number(process.env['BENCH_CALLS'] ?? (c.batch === 1 ? 400 : 150));
   const plain: number[] = [];
   const served: number[] = [];
   const own: number[] = [];
