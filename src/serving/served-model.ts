@@ -159,8 +159,16 @@ export class ServedModel<M extends ServableModel = ServableModel> {
 
   private async callAsync<T>(inputs: Inputs, call: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
-    const examples = examplesIn(inputs);
-    const n = this.recorder.begin(t0, examples);
+    let examples: number;
+    let n: number;
+    try {
+      examples = examplesIn(inputs);
+      n = this.recorder.begin(t0, examples);
+    } catch (e) {
+      // Inputs the monitor cannot read (the model will say why): the call goes on, uncounted.
+      this.failed(e);
+      return call();
+    }
     const m0 = performance.now();
     let out: T;
     try {

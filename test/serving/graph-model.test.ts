@@ -24,6 +24,28 @@ afterAll(() => {
 });
 
 describe('the serving monitor on a GraphModel (tf.loadGraphModel)', () => {
+  it('inputs the monitor cannot read (null) get the model’s own error, sync and async', async () => {
+    const served = monitorServing(graph, { logger: quiet() });
+    const errorOf = async (f: () => unknown) => {
+      try {
+        await f();
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    };
+    const nothing = null as unknown as tf.Tensor;
+    for (const [plain, monitored] of [
+      [() => graph.predict(nothing), () => served.predict(nothing)],
+      [() => graph.executeAsync(nothing), () => served.executeAsync(nothing)],
+    ] as const) {
+      const [a, b] = [await errorOf(plain), await errorOf(monitored)];
+      expect(a).toBeInstanceOf(Error);
+      expect(b?.constructor).toBe(a!.constructor);
+      expect(b?.message).toBe(a!.message);
+    }
+  });
+
   it('predict, execute, executeAsync and predictAsync return what the model returns, with no tensor left', async () => {
     await expectNoLeak(async () => {
       const served = monitorServing(graph, { modelVersion: 'g1', logger: quiet() });
