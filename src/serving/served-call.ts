@@ -33,8 +33,12 @@ function pageHeap(): (() => number) | null {
 
 export const BROWSER_SERVING_PLATFORM: ServingPlatform = { processRss: null, heapUsed: pageHeap(), collectDependencies };
 
-/** Examples in a call: the first dimension of its first input (1 for a scalar). */
+/**
+ * Examples in a call: the first dimension of its first input (1 for a scalar), 0 for inputs that
+ * are not tensors at all (null: the model will say what is wrong with them).
+ */
 export function examplesIn(inputs: Inputs): number {
+  if (inputs === null || typeof inputs !== 'object') return 0;
   const first = inputs instanceof tf.Tensor ? inputs : Array.isArray(inputs) ? inputs[0] : Object.values(inputs)[0];
   return first instanceof tf.Tensor && first.rank > 0 ? first.shape[0]! : 1;
 }

@@ -145,30 +145,15 @@ export class ServedModel<M extends ServableModel = ServableModel> {
   }
 
   private finishSync(inputs: Inputs, m0: number, m1: number, out: Outputs | null): void {
-    let examples: number;
-    let call: number;
-    try {
-      examples = examplesIn(inputs);
-      call = this.recorder.begin(m0, examples);
-    } catch (e) {
-      return this.failed(e);
-    }
+    const examples = examplesIn(inputs);
     // No own time before the call: t0 is m0.
-    this.finish(call, m0, m0, m1, examples, out);
+    this.finish(this.recorder.begin(m0, examples), m0, m0, m1, examples, out);
   }
 
   private async callAsync<T>(inputs: Inputs, call: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
-    let examples: number;
-    let n: number;
-    try {
-      examples = examplesIn(inputs);
-      n = this.recorder.begin(t0, examples);
-    } catch (e) {
-      // Inputs the monitor cannot read (the model will say why): the call goes on, uncounted.
-      this.failed(e);
-      return call();
-    }
+    const examples = examplesIn(inputs);
+    const n = this.recorder.begin(t0, examples);
     const m0 = performance.now();
     let out: T;
     try {

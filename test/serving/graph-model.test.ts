@@ -24,7 +24,7 @@ afterAll(() => {
 });
 
 describe('the serving monitor on a GraphModel (tf.loadGraphModel)', () => {
-  it('inputs the monitor cannot read (null) get the model’s own error, sync and async', async () => {
+  it('inputs that are no tensors (null) get the model’s own error, sync and async, and are counted', async () => {
     const served = monitorServing(graph, { logger: quiet() });
     const errorOf = async (f: () => unknown) => {
       try {
@@ -44,6 +44,7 @@ describe('the serving monitor on a GraphModel (tf.loadGraphModel)', () => {
       expect(b?.constructor).toBe(a!.constructor);
       expect(b?.message).toBe(a!.message);
     }
+    expect(served.run()).toMatchObject({ calls: 2, thrown: 2 });
   });
 
   it('predict, execute, executeAsync and predictAsync return what the model returns, with no tensor left', async () => {
