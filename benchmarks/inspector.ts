@@ -5,10 +5,9 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
 import { TrainingMonitor, inspectModel } from '../src/node/index.js';
-import { readValuesSync } from '../src/inspect/read-values.js';
 import { loadMnist } from '../examples/lib/mnist.js';
 import { mlp } from './models.js';
-import { interleaved, median, medianRatio, quietly, silentLogger, use } from './lib.js';
+import { interleaved, median, medianRatio, naiveChecks, plainSum, quietly, silentLogger, use } from './lib.js';
 import { bootstrapInterval, formatInterval, seedFrom } from './stats.js';
 
 /** A row of the "other measurements" table. */
@@ -27,30 +26,12 @@ export async function inspectorThroughput(backend: 'cpu' | 'wasm', reps: number,
   for (const [label, units] of [['1M params', 1000], ['10M params', 3162]] as const) {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [units], units })] });
     const weights = model.getWeights();
-    const naive = () => {
-      for (const w of weights) {
-        tf.tidy(() => {
-          tf.isNaN(w).any().dataSync();
-          tf.isInf(w).any().dataSync();
-          tf.min(w).dataSync();
-          tf.max(w).dataSync();
-        });
-      }
-    };
-    const plainSum = () => {
-      let s = 0;
-      for (const w of weights) {
-        const v = readValuesSync(w);
-        for (let i = 0; i < v.length; i++) s += v[i]!;
-      }
-      return s;
-    };
     const times = await interleaved(
       {
         inspectModel: () => inspectModel(model),
         'inspectModel (device)': () => inspectModel(model, { strategy: 'device' }),
-        naive,
-        'plain JS sum': plainSum,
+        naive: () => naiveChecks(weights),
+        'plain JS sum': () => plainSum(weights),
       },
       reps,
     );

@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import type { Logger } from '../src/node/index.js';
+import { readValuesSync } from '../src/inspect/read-values.js';
 import { median } from './stats.js';
 
 export { median };
@@ -85,3 +86,25 @@ export async function quietly<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+
+/** What one would write without the inspector: four tfjs reductions and four reads per weight. */
+export function naiveChecks(weights: readonly tf.Tensor[]): void {
+  for (const w of weights) {
+    tf.tidy(() => {
+      tf.isNaN(w).any().dataSync();
+      tf.isInf(w).any().dataSync();
+      tf.min(w).dataSync();
+      tf.max(w).dataSync();
+    });
+  }
+}
+
+/** A plain JS sum of the weights' floats, read in place: the floor any scan is held against. */
+export function plainSum(weights: readonly tf.Tensor[]): number {
+  let s = 0;
+  for (const w of weights) {
+    const v = readValuesSync(w);
+    for (let i = 0; i < v.length; i++) s += v[i]!;
+  }
+  return s;
+}

@@ -12,7 +12,7 @@ import { inspectModel } from '../src/index.js';
 import { readValuesSync, wasmHeapMemory } from '../src/inspect/read-values.js';
 import { scanRange, scanValues, type ScanEngine } from '../src/inspect/scan.js';
 import { simdAvailable } from '../src/inspect/simd/kernel.js';
-import { interleaved, machine } from './lib.js';
+import { interleaved, machine, naiveChecks, plainSum } from './lib.js';
 
 const REPS = Number(process.env['BENCH_REPS'] ?? 15);
 
@@ -58,24 +58,8 @@ async function bench(backend: 'cpu' | 'wasm') {
       'full scan, JS': scan('js', scanValues),
       'range scan (per batch), SIMD': scan('simd', scanRange),
       'range scan (per batch), JS': scan('js', scanRange),
-      naive: () => {
-        for (const w of weights) {
-          tf.tidy(() => {
-            tf.isNaN(w).any().dataSync();
-            tf.isInf(w).any().dataSync();
-            tf.min(w).dataSync();
-            tf.max(w).dataSync();
-          });
-        }
-      },
-      'plain JS sum': () => {
-        let s = 0;
-        for (const w of weights) {
-          const v = readValuesSync(w);
-          for (let i = 0; i < v.length; i++) s += v[i]!;
-        }
-        return s;
-      },
+      naive: () => naiveChecks(weights),
+      'plain JS sum': () => plainSum(weights),
     };
     // On wasm the kernel reads tfjs's heap in place; this is what copying it in would cost.
     if (backend === 'wasm') {

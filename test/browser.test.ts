@@ -6,10 +6,9 @@ import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../examples/lib/mnist.js';
-import { CHROMIUM, launchChromium } from './helpers/browser.js';
+import { CHROMIUM, launchChromium, launchChromiumWithWebgl, pageWithBundle } from './helpers/browser.js';
 import { backend } from './helpers/models.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -52,16 +51,9 @@ describe.skipIf(backend() !== 'cpu')('in a browser', { timeout: 180_000 }, () =>
     xs.dispose();
     ys.dispose();
     // SwiftShader gives headless Chromium a WebGL to run tfjs's webgl backend on.
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run', '--disable-background-networking'],
-    }).catch(() => launchChromium());
+    const browser = await launchChromiumWithWebgl();
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.setContent('<!doctype html><html><body></body></html>');
-      await page.addScriptTag({ content: code });
+      const { page, errors } = await pageWithBundle(browser, code);
       const outcomes = [];
       for (const name of ['cpu', 'webgl']) {
         const outcome = await page.evaluate(

@@ -3,6 +3,7 @@ import type { ServingFinding } from './findings.js';
 import type { ResolvedServingOptions } from './options.js';
 import type { ServingRecorder } from './recorder.js';
 import { SERVING_RUN_FORMAT, type ServingRun } from './run.js';
+import { summarizeMemory } from '../speed/summary.js';
 
 export interface RunInput {
   options: ResolvedServingOptions;
@@ -35,15 +36,7 @@ export function buildRun(input: RunInput): ServingRun {
   const mean = (h: { count: number; sum: number }) => (h.count > 0 ? h.sum / h.count : null);
   const latencyMean = mean(r.latency);
   const ownMean = mean(r.own);
-  const memory: ServingRun['memory'] = {
-    peakNumTensors: r.peak.numTensors,
-    peakNumBytes: r.peak.numBytes,
-    endNumTensors: r.last.numTensors,
-    endNumBytes: r.last.numBytes,
-  };
-  if (r.peak.backendBytes !== undefined) memory.peakBackendBytes = r.peak.backendBytes;
-  if (r.peak.rss !== undefined) memory.peakRss = r.peak.rss;
-  if (r.peak.heapUsed !== undefined) memory.peakHeapUsed = r.peak.heapUsed;
+  const memory = summarizeMemory(r.peak, r.last);
   return {
     format: SERVING_RUN_FORMAT,
     model: o.model,

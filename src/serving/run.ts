@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dependencySet } from '../deps/dependency-set.js';
 import { histogramJson } from './histogram.js';
+import { memorySummary } from '../speed/summary.js';
 
 export const SERVING_RUN_FORMAT = 'tfjs-monitor/serving-run@1';
 
@@ -37,19 +38,8 @@ export const servingRun = z.object({
   latency: histogramJson,
   latencySeconds: z.object({ p50: nullableNumber, p95: nullableNumber, p99: nullableNumber, mean: nullableNumber }).strict(),
   inFlight: z.object({ peak: count }).strict(),
-  /** Seen at the end of calls; RSS read every `processMemoryEvery` calls (Node only). */
-  memory: z
-    .object({
-      peakNumTensors: z.number(),
-      peakNumBytes: z.number(),
-      endNumTensors: z.number(),
-      endNumBytes: z.number(),
-      peakBackendBytes: z.number().optional(),
-      peakRss: z.number().optional(),
-      /** JS heap in use (Node; Chromium's performance.memory in a page), read with the RSS. */
-      peakHeapUsed: z.number().optional(),
-    })
-    .strict(),
+  /** Seen at the end of calls; RSS and JS heap read every `processMemoryEvery` calls (Node; the heap also in Chromium). */
+  memory: memorySummary.strict(),
   /** The monitor's own time per call (seconds), measured directly around the model call. */
   monitor: z.object({ own: histogramJson, meanMicros: nullableNumber, shareOfLatency: nullableNumber }).strict(),
   findings: z.array(z.object({ kind: z.string(), message: z.string() }).passthrough()),

@@ -3,7 +3,7 @@ import { sustainedGrowth, type Growth } from './growth.js';
 import { mergeMemory, sampleMemory, type MemorySample, type ProcessMemory } from './memory.js';
 import type { ResolvedSpeedOptions } from './options.js';
 import { median, quantile } from './stats.js';
-import type { BaselineKey, EpochSpeed, SpeedSummary } from './summary.js';
+import { summarizeMemory, type BaselineKey, type EpochSpeed, type SpeedSummary } from './summary.js';
 
 /** Batch times over training, bounded: a merged point keeps the mean and the slowest batch. */
 export interface BatchTimePoint {
@@ -146,15 +146,7 @@ export class SpeedRecorder {
 
   summary(key: BaselineKey): SpeedSummary {
     const mean = this.batchMs.length ? this.batchMs.reduce((a, b) => a + b, 0) / this.batchMs.length : null;
-    const memory: SpeedSummary['memory'] = {
-      peakNumTensors: this.peak.numTensors,
-      peakNumBytes: this.peak.numBytes,
-      endNumTensors: this.last.numTensors,
-      endNumBytes: this.last.numBytes,
-    };
-    if (this.peak.backendBytes !== undefined) memory.peakBackendBytes = this.peak.backendBytes;
-    if (this.peak.rss !== undefined) memory.peakRss = this.peak.rss;
-    if (this.peak.heapUsed !== undefined) memory.peakHeapUsed = this.peak.heapUsed;
+    const memory = summarizeMemory(this.peak, this.last);
     return {
       key,
       batches: this.batchMs.length,

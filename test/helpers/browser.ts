@@ -27,3 +27,23 @@ export function pageProblems(page: Page, url: string): string[] {
   });
   return problems;
 }
+
+/** Chromium with WebGL through SwiftShader, for tfjs's webgl backend; plain launchChromium where that fails. */
+export async function launchChromiumWithWebgl(): Promise<Browser> {
+  return chromium
+    .launch({
+      executablePath: CHROMIUM!,
+      args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run', '--disable-background-networking'],
+    })
+    .catch(() => launchChromium());
+}
+
+/** A blank page running a bundle's code, and the uncaught errors it raises (the test expects none). */
+export async function pageWithBundle(browser: Browser, code: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ content: code });
+  return { page, errors };
+}

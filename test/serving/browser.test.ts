@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../examples/lib/mnist.js';
-import { CHROMIUM, launchChromium } from '../helpers/browser.js';
+import { CHROMIUM, launchChromiumWithWebgl, pageWithBundle } from '../helpers/browser.js';
 import { backend } from '../helpers/models.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -29,18 +28,9 @@ describe.skipIf(backend() !== 'cpu')('serving in a browser', { timeout: 180_000 
     xs.dispose();
     ys.dispose();
     // SwiftShader gives headless Chromium a WebGL, so the device-side output check runs too.
-    const browser = await chromium
-      .launch({
-        executablePath: CHROMIUM!,
-        args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run', '--disable-background-networking'],
-      })
-      .catch(() => launchChromium());
+    const browser = await launchChromiumWithWebgl();
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.setContent('<!doctype html><html><body></body></html>');
-      await page.addScriptTag({ content: code });
+      const { page, errors } = await pageWithBundle(browser, code);
       const served: string[] = [];
       for (const name of ['cpu', 'webgl']) {
         const outcome = await page.evaluate(([name, pixels]) => (window as unknown as { serve: Function }).serve(name, pixels, 60, 40), [name, pixels] as const);
