@@ -33,9 +33,8 @@ export const servingOptions = z
          */
         every: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
         /**
-         * With every: 'auto', the checks' share of the model's time (0.001 = 0.1%; a checked
-         * call's whole bookkeeping counts). 0.1% leaves room for the rest of the monitor within
-         * 0.5% of a batch-32 call of the MNIST MLP.
+         * With every: 'auto', the checks' share of the model's time (0.001 = 0.1%). 0.1% leaves
+         * room for the rest of the monitor within 0.5% of a batch-32 call of the MNIST MLP.
          */
         budget: z.number().positive().max(1).default(0.001),
         /** How outputs are read: 'auto' scans on cpu/wasm and reduces on the device elsewhere. */
